@@ -1,0 +1,20 @@
+"""Storyline: turn a stream of news articles from many outlets and languages into stories.
+
+The public API is this short list; everything else is an implementation detail.
+"""
+
+from .engine import Engine, IngestReport
+from .errors import StorylineError, UserError
+from .types import Article, RawDocument, Rejected, Removal
+
+__all__ = [
+    "Article",
+    "Engine",
+    "IngestReport",
+    "RawDocument",
+    "Rejected",
+    "Removal",
+    "StorylineError",
+    "UserError",
+]
+__version__ = "0.1.0"

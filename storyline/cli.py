@@ -1,0 +1,226 @@
+"""The ``storyline`` command: parse, one Engine call, print.
+
+Exit codes: 0 success; 2 a usage error or bad setting; 3 ingest was partial (some inputs
+rejected, the rest stored); 4 ingest failed (every input rejected); 5 the database could
+not be used; 1 anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import asdict
+from typing import Any
+
+import click
+
+from . import render
+from .engine import Engine, demo_corpus_path
+from .errors import StorylineError
+from .settings import defaults_file
+
+EXIT_PARTIAL, EXIT_FAILED = 3, 4
+
+db_option = click.option("--db", metavar="PATH", help="Database (default: the 'db' setting, "
+                         "else storyline.db here). A SQLite path, sqlite:///PATH or :memory:.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def _emit(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+class _Group(click.Group):
+    """Turn Storyline's errors into one line and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StorylineError as err:
+            click.secho(f"error: {err}", err=True, fg="red")
+            ctx.exit(err.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="storyline")
+def cli(verbose: int) -> None:
+    """Storyline turns news articles from many outlets and languages into stories.
+
+    \b
+    Examples:
+      storyline demo                         # the bundled demo corpus into storyline.db
+      storyline ingest ~/news/ feeds.xml     # files, folders, globs, feeds, WARC
+      storyline articles --lang es --since 2024-05-01
+      storyline article 3f9c2a               # clean text and what was removed, and why
+      storyline stats --json
+    """
+    level = [logging.ERROR, logging.INFO, logging.DEBUG][min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--field", "fields", multiple=True, metavar="NAME=COLUMN",
+              help="Map a JSONL/CSV column to a field (title, text, date, url, outlet, lang, "
+                   "subtitle), e.g. --field text=body_html. Repeatable.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no rejection lines.")
+@json_option
+def ingest(paths: tuple[str, ...], db: str | None, fields: tuple[str, ...], quiet: bool,
+           as_json: bool) -> None:
+    """Read, clean and store articles from files, folders, globs, feeds and WARC files.
+
+    \b
+    Formats: .txt (with an optional 'date YYYY-MM-DD' header), .html, .jsonl/.json, .csv/.tsv,
+    RSS/Atom (.xml/.rss/.atom or http(s) URL), .warc/.warc.gz. Re-ingesting is a no-op.
+    \b
+    Examples:
+      storyline ingest articles/ --db news.db
+      storyline ingest 'crawl/*.warc.gz' export.jsonl --field text=body
+      storyline ingest https://example.org/feed.xml --json
+    """
+    mapping = dict(_split_field(f) for f in fields)
+    with Engine(db=db) as engine, render.progress(quiet or as_json, "ingesting") as tick:
+        report = engine.ingest(list(paths), fields=mapping, progress=tick)
+    if as_json:
+        _emit(report.as_dict())
+    else:
+        render.ingest_report(report, show_rejections=not quiet)
+    sys.exit({"partial": EXIT_PARTIAL, "failed": EXIT_FAILED}.get(report.status, 0))
+
+
+def _split_field(text: str) -> tuple[str, str]:
+    name, sep, column = text.partition("=")
+    if not sep or not name or not column:
+        raise click.BadParameter(f"{text!r} is not NAME=COLUMN, e.g. text=body", param_hint="--field")
+    return name.strip(), column.strip()
+
+
+@cli.command()
+@db_option
+@click.option("--since", metavar="DATE", help="Published on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Published on or before DATE (YYYY-MM-DD).")
+@click.option("--outlet", help="Only this outlet (case-insensitive).")
+@click.option("--lang", "language", help="Only this language (ISO 639-1, e.g. en).")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--offset", default=0, show_default=True)
+@json_option
+def articles(db, since, until, outlet, language, limit, offset, as_json) -> None:
+    """List stored articles, newest first.
+
+    \b
+    Examples:
+      storyline articles --lang de --limit 10
+      storyline articles --outlet "The Moscow Times" --since 2024-05-01 --json
+    """
+    filters = dict(since=since, until=until, outlet=outlet, language=language)
+    with Engine(db=db) as engine:
+        rows = engine.articles(**filters, limit=limit, offset=offset)
+        total = engine.count_articles(**filters)
+    if as_json:
+        _emit({"total": total, "articles": [render.article_summary(a) for a in rows]})
+    else:
+        render.article_table(rows, total, offset)
+
+
+@cli.command()
+@click.argument("article_id")
+@db_option
+@click.option("--raw", is_flag=True, help="Print the raw input as it arrived.")
+@json_option
+def article(article_id: str, db: str | None, raw: bool, as_json: bool) -> None:
+    """Show one article: clean text, metadata, and every removal with its reason.
+
+    \b
+    Examples:
+      storyline article 3f9c2a            # an id prefix of 6+ characters is enough
+      storyline article 3f9c2a --json
+    """
+    with Engine(db=db) as engine:
+        found = engine.article(article_id)
+        source = engine.raw_document(found.article_id) if raw else None
+    if source is not None:
+        click.echo(asdict(source) if as_json else source.body)
+    elif as_json:
+        _emit(asdict(found))
+    else:
+        render.article_detail(found)
+
+
+@cli.command()
+@db_option
+@json_option
+def stats(db: str | None, as_json: bool) -> None:
+    """Counts: articles, outlets, languages, dates, removals by reason, rejections.
+
+    \b
+    Example:
+      storyline stats --db news.db --json
+    """
+    with Engine(db=db) as engine:
+        data = engine.stats()
+    _emit(data) if as_json else render.stats(data)
+
+
+@cli.command()
+@db_option
+@click.option("--limit", default=50, show_default=True)
+@json_option
+def rejections(db: str | None, limit: int, as_json: bool) -> None:
+    """Inputs that could not be ingested, with the reason for each.
+
+    \b
+    Example:
+      storyline rejections --limit 20
+    """
+    with Engine(db=db) as engine:
+        rows = engine.rejections(limit=limit)
+    _emit(rows) if as_json else render.rejections(rows)
+
+
+@cli.command()
+@db_option
+def reclean(db: str | None) -> None:
+    """Clean every stored article again from its kept raw input (after an upgrade).
+
+    \b
+    Example:
+      storyline reclean --db news.db
+    """
+    with Engine(db=db) as engine:
+        changed = engine.reclean()
+    click.echo(f"re-cleaned {changed} article(s)")
+
+
+@cli.command()
+@db_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def demo(db: str | None, quiet: bool) -> None:
+    """Ingest the bundled demo corpus (fictional articles in four languages) and summarise.
+
+    \b
+    Example:
+      storyline demo --db demo.db
+    """
+    with Engine(db=db) as engine, render.progress(quiet, "demo corpus") as tick:
+        report = engine.ingest([str(demo_corpus_path())], progress=tick)
+    with Engine(db=db) as engine:
+        render.ingest_report(report, show_rejections=True)
+        render.stats(engine.stats())
+
+
+@cli.command()
+def settings() -> None:
+    """Print a settings file with every setting, its default and what it does.
+
+    \b
+    Example:
+      storyline settings > storyline.toml
+    """
+    click.echo(defaults_file(), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="storyline")

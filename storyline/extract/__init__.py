@@ -1,0 +1,133 @@
+"""The extract stage: RawDocument -> Article | Rejected.
+
+It runs in two steps so that outlet boilerplate can be learned between them without the
+stage ever touching the store::
+
+    prepared = prepare(doc)                       # main text, header, outlet, paragraph keys
+    ... the engine records prepared.keys per outlet and looks up the outlet's boilerplate ...
+    article  = finish(prepared, boilerplate)      # clean, metadata, language
+
+``extract_article(doc)`` does both with no learned boilerplate, for one-off use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..types import Article, RawDocument, Rejected, Removal
+from .clean import Cleaned, clean_paragraphs
+from .html import html_main_text
+from .language import article_languages
+from .metadata import (date_from_url, date_in_text, normalise_date, outlet_from_text,
+                       outlet_from_url, take_header)
+from .paragraphs import Span, paragraph_key, split_paragraphs
+
+__all__ = ["Prepared", "prepare", "finish", "extract_article", "paragraph_key"]
+
+_MIN_ARTICLE_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document's main text split into paragraphs, before cleaning."""
+
+    doc: RawDocument
+    text: str
+    spans: tuple[Span, ...]
+    fields: dict[str, str]  # what the document says about itself, by key
+    field_sources: dict[str, str]  # where each field came from: header | field | html-meta
+    header: tuple[Span, ...] = ()
+    outlet: str | None = None  # the name boilerplate is learned under
+    keys: tuple[str, ...] = field(default=())  # paragraph keys of short paragraphs
+
+
+def prepare(doc: RawDocument, *, boilerplate_max_chars: int = 400) -> Prepared | Rejected:
+    if doc.kind == "html":
+        page = html_main_text(doc.body)
+        text, page_meta = page.text, page.meta
+    else:
+        text, page_meta = doc.body.replace("\r\n", "\n").replace("\r", "\n"), {}
+    if not text.strip():
+        what = "HTML page has no article text" if doc.kind == "html" else "document has no text"
+        return Rejected(doc.origin, what, stage="extract")
+    header, removed, spans = take_header(text, split_paragraphs(text))
+    fields, sources = _merge_fields(doc.hints, page_meta, header)
+    outlet = fields.get("outlet") or outlet_from_url(fields.get("url"))
+    if not outlet:  # the outlet may only be named inside its own appeal
+        probe = clean_paragraphs(text, spans, title=fields.get("title"))
+        outlet = outlet_from_text([(r.reason, r.text) for r in probe.removals])
+    keys = tuple(paragraph_key(s.of(text)) for s in spans
+                 if s.end - s.start <= boilerplate_max_chars)
+    return Prepared(doc, text, tuple(spans), fields, sources, tuple(removed), outlet, keys)
+
+
+def _merge_fields(hints, page_meta, header) -> tuple[dict[str, str], dict[str, str]]:
+    fields: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    for where, mapping in (("header", header), ("field", hints), ("html-meta", page_meta)):
+        for key, value in mapping.items():
+            if value and key not in fields:
+                fields[key], sources[key] = str(value).strip(), where
+    return fields, sources
+
+
+def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
+           boilerplate_max_chars: int = 400) -> Article | Rejected:
+    """Clean a prepared document and gather its metadata into an Article."""
+    doc, text, fields = prepared.doc, prepared.text, prepared.fields
+    cleaned = clean_paragraphs(text, list(prepared.spans), title=fields.get("title"),
+                               subtitle=fields.get("subtitle"), boilerplate=boilerplate,
+                               boilerplate_max_chars=boilerplate_max_chars,
+                               find_title=doc.kind == "text")
+    paragraphs = [s.of(text) for s in cleaned.kept]
+    body = "\n\n".join(paragraphs)
+    if len(body) < _MIN_ARTICLE_CHARS:
+        reasons = sorted({r.reason for r in cleaned.removals})
+        return Rejected(doc.origin, f"no article text left after cleaning ({len(prepared.spans)} "
+                        f"paragraphs: {', '.join(reasons) or 'too short'})", stage="extract")
+    removals = [Removal(s.start, s.end, "metadata-header", s.of(text)) for s in prepared.header]
+    removals = sorted(removals + cleaned.removals, key=lambda r: r.start)
+    published, date_source = _published(prepared, paragraphs)
+    outlet, outlet_source = _outlet(prepared, cleaned)
+    language, per_paragraph = article_languages(paragraphs, fields.get("lang"))
+    return Article(
+        article_id=doc.content_hash, origin=doc.origin, text=body, extracted=text,
+        title=cleaned.title, subtitle=cleaned.subtitle, published=published,
+        date_source=date_source, outlet=outlet, outlet_source=outlet_source,
+        url=fields.get("url"), language=language, paragraph_languages=per_paragraph,
+        wire_agencies=tuple(cleaned.agencies), credits=tuple(cleaned.credits),
+        removals=tuple(removals), kind=doc.kind, encoding=doc.encoding)
+
+
+def _published(prepared: Prepared, paragraphs: list[str]) -> tuple[str | None, str | None]:
+    date = normalise_date(prepared.fields.get("date"))
+    if date:
+        return date, prepared.field_sources.get("date")
+    date = date_from_url(prepared.fields.get("url"))
+    if date:
+        return date, "url"
+    for removal_text in (prepared.text[s.start:s.end] for s in prepared.spans[:4]):
+        if len(removal_text) < 80:  # a standalone date line near the top ("March 01, 2008")
+            date = date_in_text(removal_text)
+            if date:
+                return date, "text"
+    return None, None
+
+
+def _outlet(prepared: Prepared, cleaned: Cleaned) -> tuple[str | None, str | None]:
+    fields = prepared.fields
+    if fields.get("outlet"):
+        source = prepared.field_sources["outlet"]
+        return fields["outlet"], "feed" if prepared.doc.hints.get("feed") else source
+    named = outlet_from_text([(r.reason, r.text) for r in cleaned.removals])
+    if named:
+        return named, "text"
+    domain = outlet_from_url(fields.get("url"))
+    return (domain, "domain") if domain else (None, None)
+
+
+def extract_article(doc: RawDocument, boilerplate: frozenset[str] = frozenset()) -> Article | Rejected:
+    prepared = prepare(doc)
+    if isinstance(prepared, Rejected):
+        return prepared
+    return finish(prepared, boilerplate)

@@ -1,0 +1,192 @@
+"""Decide which paragraphs of an extracted text are the article.
+
+The cleaner never edits text. It walks the paragraph spans, gives each one a reason to be
+removed or none, and returns the kept spans plus a ``Removal`` for everything else, so a
+user can audit every decision against the original text.
+
+Rules are ordered from the most specific (a credit, an attribution line) to the most
+general (a repeat, a paragraph this outlet prints under every article): the first that
+fires gives the reason shown to the user.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..types import Removal
+from . import patterns as P
+from .paragraphs import Span, normalise, paragraph_key
+
+# A paragraph longer than this is article text even if it mentions a donation or a cookie.
+_SHORT = 300
+_FIRST_PERSON = re.compile(r"\b(?:we|us|our|you|your|nos|nuestr\w*|tu|wir|uns|unser\w*|sie|ihr\w*"
+                           r"|мы|нас|наш\w*|вы|вас|ваш\w*|nous|notre|vous|votre)\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?…:;\"”»]\s*$")
+
+
+@dataclass
+class Cleaned:
+    kept: list[Span]
+    removals: list[Removal]
+    credits: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    title: str | None = None
+    subtitle: str | None = None
+
+
+def clean_paragraphs(text: str, spans: list[Span], *, title: str | None = None,
+                     subtitle: str | None = None, boilerplate: frozenset[str] = frozenset(),
+                     boilerplate_max_chars: int = 400, find_title: bool = True) -> Cleaned:
+    """Split ``spans`` of ``text`` into article paragraphs and audited removals."""
+    result = Cleaned(kept=[], removals=[])
+    spans = _strip_dateline(text, spans, result)
+    spans = _take_title(text, spans, result, title, subtitle, find_title)
+    doubled = _doubled_teasers(text, spans)
+    seen: set[str] = set()
+    for index, span in enumerate(spans):
+        para = span.of(text)
+        key = paragraph_key(para)
+        reason = _rule_reason(para, result)
+        if reason is None and index in doubled:
+            reason = "teaser"
+        if reason is None and key in seen:
+            reason = "repeated"
+        if reason is None and key in boilerplate and len(para) <= boilerplate_max_chars:
+            reason = "outlet-boilerplate"
+        seen.add(key)
+        if reason:
+            result.removals.append(Removal(span.start, span.end, reason, para))
+        else:
+            result.kept.append(span)
+    result.removals.sort(key=lambda r: r.start)
+    return result
+
+
+def _rule_reason(para: str, result: Cleaned) -> str | None:
+    """The reason a single paragraph is not article text, judged on its own."""
+    short = len(para) <= _SHORT
+    bare = para.strip(" .!·•|-–—")
+    if len(para) < 200 and P.ATTRIBUTION.match(para):
+        _note_credit(para, result)
+        return "attribution"
+    if len(para) < 400 and P.CREDIT_TAIL.search(para):
+        _note_credit(P.CREDIT_TAIL.search(para).group(0), result)
+        return "caption"
+    if len(para) < 300 and P.PHOTO_LABEL.match(para):
+        _note_credit(para, result)
+        return "photo-credit"
+    if len(para) < 600 and P.PHOTO_TAIL.search(para):
+        return "caption"
+    if P.APPEAL.search(para) and (_FIRST_PERSON.search(para) or short):
+        return "appeal"
+    if len(para) < 400 and P.NEWSLETTER.search(para):
+        return "newsletter"
+    if len(para) < 500 and P.COOKIE.search(para):
+        return "cookie"
+    if len(bare) < 80 and P.INTERFACE.fullmatch(bare):
+        return "interface"
+    if len(bare) < 120 and P.SHARE.fullmatch(bare):
+        return "share"
+    if len(para) < 400 and P.TEASER_START.match(para):
+        return "teaser"
+    if short and P.COPYRIGHT.search(para):
+        return "copyright"
+    if len(para) < 100 and not _SENTENCE_END.search(para) and P.BYLINE.fullmatch(bare):
+        return "byline"
+    return None
+
+
+def _note_credit(credit: str, result: Cleaned) -> None:
+    credit = credit.strip(" -–—()")
+    if credit and credit not in result.credits:
+        result.credits.append(credit)
+    for agency in P.agencies_in(credit):
+        if agency not in result.agencies:
+            result.agencies.append(agency)
+
+
+def _strip_dateline(text: str, spans: list[Span], result: Cleaned) -> list[Span]:
+    """Move 'MOSCOW (AFP) — ' at the start of the first paragraphs into metadata."""
+    out = list(spans)
+    for i, span in enumerate(out[:3]):
+        match = P.DATELINE.match(span.of(text))
+        if match:
+            cut = span.start + match.end()
+            result.removals.append(Removal(span.start, cut, "byline", match.group(1)))
+            _note_credit(match.group(1), result)
+            out[i] = Span(cut, span.end)
+            break
+    return out
+
+
+def _looks_like_heading(para: str, max_chars: int) -> bool:
+    return (len(para) <= max_chars and len(para.split()) >= 2
+            and not re.search(r"[.!?:;,]\s*$", para))
+
+
+def _title_variants(title: str | None) -> list[str]:
+    """The title and its parts without the site name ("Headline - Station: News, Weather")."""
+    if not title:
+        return []
+    parts = re.split(r"\s+[-|–—:]{1,2}\s+", title)
+    variants = {normalise(title)} | {normalise(p) for p in parts if len(p.split()) >= 3}
+    return [v for v in variants if v]
+
+
+def _is_copy_of(para: str, variants: list[str]) -> bool:
+    """A headline repeated in the body, perhaps with a close glyph or a time stamp glued on."""
+    norm = normalise(para)
+    return any(norm == v or (norm.startswith(v) and len(v) >= 0.6 * len(norm)) for v in variants)
+
+
+def _take_title(text: str, spans: list[Span], result: Cleaned, title: str | None,
+                subtitle: str | None, find_title: bool) -> list[Span]:
+    """Remove leading title and subtitle lines; find them when the input did not give them.
+
+    Captions may sit between the subtitle and the body (as on many news sites), so lines
+    with a photo credit are skipped when looking for headings.
+    """
+    result.title, result.subtitle = title, subtitle
+    titles, subtitles = _title_variants(title), _title_variants(subtitle)
+    out: list[Span] = []
+    for i, span in enumerate(spans):
+        para = span.of(text)
+        if i < 3 and (_is_copy_of(para, titles) or _is_copy_of(para, subtitles)):
+            reason = "title" if _is_copy_of(para, titles) else "subtitle"
+            result.removals.append(Removal(span.start, span.end, reason, para))
+            continue
+        out.append(span)
+    if not find_title or title or len(out) < 3:
+        return out
+    first = out[0].of(text)
+    if not _looks_like_heading(first, 160):
+        return out
+    result.title = first
+    result.removals.append(Removal(out[0].start, out[0].end, "title", first))
+    rest = out[1:]
+    second = rest[0].of(text)
+    if not subtitle and _looks_like_heading(second, 300) and not P.CREDIT_TAIL.search(second):
+        result.subtitle = second
+        result.removals.append(Removal(rest[0].start, rest[0].end, "subtitle", second))
+        rest = rest[1:]
+    return rest
+
+
+def _doubled_teasers(text: str, spans: list[Span]) -> set[int]:
+    """Indexes of paragraphs that crawled pages print twice in a row as teasers.
+
+    Some sites render every teaser of other stories twice (desktop and mobile markup),
+    while the article itself appears once. When at least two paragraphs are doubled that
+    way and they are the minority of the page, all copies are teasers; otherwise only the
+    later copies go, as plain repeats.
+    """
+    keys = [paragraph_key(s.of(text)) for s in spans]
+    doubled = {i for i in range(len(keys) - 1) if keys[i] == keys[i + 1]}
+    if len(doubled) < 2:
+        return set()
+    indexes = doubled | {i + 1 for i in doubled}
+    counts = Counter(keys)
+    once = sum(1 for k in keys if counts[k] == 1)
+    return indexes if once > len(indexes) / 2 else set()

@@ -1,0 +1,195 @@
+"""Publication date, outlet and header fields, from wherever the input states them.
+
+Sources are tried from the most to the least trustworthy: a header the exporter wrote,
+the container's fields (JSON, feed, WARC), the page's own metadata, the URL, and finally
+the text itself (the outlet named in its own appeal or copyright line).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from .paragraphs import Span
+
+# "date 2024-05-14 Body..." or "Date: 2024-05-14" at the very start of a text export.
+_HEADER_KEYS = {
+    "date": "date", "published": "date", "fecha": "date", "datum": "date", "дата": "date",
+    "title": "title", "titulo": "title", "título": "title", "titel": "title",
+    "заголовок": "title", "source": "outlet", "outlet": "outlet", "fuente": "outlet",
+    "quelle": "outlet", "источник": "outlet", "url": "url", "link": "url",
+    "lang": "lang", "language": "lang",
+}
+_HEADER = re.compile(r"^\s*(" + "|".join(map(re.escape, _HEADER_KEYS)) + r")\s*[:=]?\s+", re.I)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
+_MONTHS = {
+    **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july",
+                                   "august", "september", "october", "november", "december"], 1)},
+    **{m: i for i, m in enumerate(["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+                                   "agosto", "septiembre", "octubre", "noviembre", "diciembre"], 1)},
+    **{m: i for i, m in enumerate(["januar", "februar", "märz", "april", "mai", "juni", "juli",
+                                   "august", "september", "oktober", "november", "dezember"], 1)},
+    **{m: i for i, m in enumerate(["января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+                                   "августа", "сентября", "октября", "ноября", "декабря"], 1)},
+}
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_TEXT_DATES = [
+    # May 14, 2024 / Jan. 12, 2014
+    (re.compile(rf"\b({_MONTH_ALT}|[a-z]{{3}})\.? (\d{{1,2}}),? (\d{{4}})\b", re.I), (3, 1, 2)),
+    # 14 May 2024 / 14 de mayo de 2024 / 14. Mai 2024 / 14 мая 2024
+    (re.compile(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH_ALT})(?: de)? (\d{{4}})\b", re.I), (3, 2, 1)),
+    # 14.05.2024
+    (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), (3, 2, 1)),
+]
+_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])|[-_/](20\d{6})(?:\D|$)")
+_ARCHIVE = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(.+)$", re.I)
+
+
+def take_header(text: str, spans: list[Span]) -> tuple[dict[str, str], list[Span], list[Span]]:
+    """Leading ``key value`` metadata lines: (fields, removed spans, remaining spans).
+
+    The header may be glued to the first sentence ("date 2024-05-14 President ..."), so
+    only the key and its value are cut, never the sentence after it.
+    """
+    fields: dict[str, str] = {}
+    removed: list[Span] = []
+    out = list(spans)
+    while out:
+        span = out[0]
+        line = span.of(text)
+        match = _HEADER.match(line)
+        if not match:
+            break
+        key = _HEADER_KEYS[match.group(1).lower()]
+        rest = line[match.end():]
+        value_end = _header_value_end(key, rest)
+        if value_end is None:
+            break
+        fields.setdefault(key, rest[:value_end].strip())
+        cut = span.start + match.end() + value_end
+        while cut < span.end and text[cut] == " ":
+            cut += 1
+        removed.append(Span(span.start, cut))
+        out = out[1:] if cut >= span.end else [Span(cut, span.end)] + out[1:]
+    return fields, removed, out
+
+
+def _header_value_end(key: str, rest: str) -> int | None:
+    if key == "date":
+        match = _ISO_DATE.match(rest) or next(
+            (m for m in (p.match(rest) for p, _ in _TEXT_DATES) if m), None)
+        return match.end() if match else None
+    return len(rest) if rest and len(rest) < 300 else None
+
+
+def normalise_date(value: str | None) -> str | None:
+    """An ISO date (``YYYY-MM-DD``, or date-time when a time is known) from common forms."""
+    if not value:
+        return None
+    value = value.strip()
+    iso = _ISO_DATE.search(value)
+    if iso:
+        y, m, d, hh, mm, ss = iso.groups()
+        if not _valid(int(y), int(m), int(d)):
+            return None
+        if hh:
+            return f"{y}-{m}-{d}T{hh}:{mm}:{ss or '00'}"
+        return f"{y}-{m}-{d}"
+    found = date_in_text(value)
+    if found:
+        return found
+    try:  # RFC 822 dates from feeds and HTTP headers
+        from email.utils import parsedate_to_datetime
+        return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%S")
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def date_in_text(text: str) -> str | None:
+    """The first date written out in ``text`` (English, Spanish, German, Russian forms)."""
+    for pattern, (yi, mi, di) in _TEXT_DATES:
+        match = pattern.search(text)
+        if not match:
+            continue
+        groups = match.groups()
+        month = _month_number(groups[mi - 1])
+        year, day = int(groups[yi - 1]), int(groups[di - 1])
+        if month and _valid(year, month, day):
+            return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def _month_number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    token = token.lower().rstrip(".")
+    if token in _MONTHS:
+        return _MONTHS[token]
+    prefix = [n for m, n in _MONTHS.items() if len(token) >= 3 and m.startswith(token)]
+    return prefix[0] if prefix else None
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return 1900 < year <= datetime.now().year + 1
+
+
+def date_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    match = _URL_DATE.search(original_url(url))
+    if not match:
+        return None
+    if match.group(4):
+        compact = match.group(4)
+        y, m, d = int(compact[:4]), int(compact[4:6]), int(compact[6:])
+    else:
+        y, m, d = (int(g) for g in match.groups()[:3])
+    return f"{y:04d}-{m:02d}-{d:02d}" if _valid(y, m, d) else None
+
+
+def original_url(url: str) -> str:
+    """The page's own URL when it was fetched through a web archive."""
+    match = _ARCHIVE.match(url.strip())
+    inner = match.group(1) if match else url.strip()
+    return inner if "://" in inner else "http://" + inner
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The outlet's domain without ``www.`` and port, e.g. ``chicagotribune.com``."""
+    if not url:
+        return None
+    host = urlsplit(original_url(url)).hostname or ""
+    host = re.sub(r"^(?:www\d?|m|mobile|amp)\.", "", host.lower())
+    return host or None
+
+
+_NAME = re.compile(r"\b((?:The |El |La |Die |Der |Le )?[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|of|de|del))*"
+                   r" [A-Z][\w&'’.-]*|[A-Z][A-Za-z]*[A-Z][\w]*)")
+_COPYRIGHT_NAME = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?(?:by\s+)?"
+                             r"([A-Z][\w&'’. -]{2,60}?)(?:[.,;]|\s+all rights|\s*$)", re.I)
+_NOT_OUTLETS = {"All Rights Reserved", "Associated Press", "The Associated Press", "Getty Images"}
+
+
+def outlet_from_text(removed: list[tuple[str, str]]) -> str | None:
+    """The outlet named by its own appeal or copyright line, given (reason, text) removals.
+
+    An appeal names its outlet ("As you may know, The Daily X ... the journalists of The
+    Daily X"): the name repeated most across those paragraphs is taken.
+    """
+    names: Counter[str] = Counter()
+    for reason, text in removed:
+        if reason == "copyright":
+            match = _COPYRIGHT_NAME.search(text)
+            if match and match.group(1).strip() not in _NOT_OUTLETS:
+                names[match.group(1).strip()] += 2
+        elif reason == "appeal":
+            for match in _NAME.finditer(text):
+                names[match.group(1)] += 1
+    best = [(n, name) for name, n in names.most_common() if n >= 2 and name not in _NOT_OUTLETS]
+    return best[0][1] if best else None

@@ -1,0 +1,144 @@
+"""Human-readable output of the CLI: tables, article views, progress bars.
+
+Kept apart from ``cli.py`` so that each command stays a parse, a call and a print.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import textwrap
+from typing import Any, Callable, Iterator
+
+import click
+from tqdm import tqdm
+
+from .engine import IngestReport
+from .types import REMOVAL_REASONS, Article
+
+
+@contextlib.contextmanager
+def progress(silent: bool, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (documents done and their rate), or nothing."""
+    if silent:
+        yield lambda n: None
+        return
+    with tqdm(desc=label, unit=" docs", file=click.get_text_stream("stderr"),
+              dynamic_ncols=True, leave=False) as bar:
+        yield bar.update
+
+
+def _width() -> int:
+    return min(shutil.get_terminal_size((100, 20)).columns, 120)
+
+
+def ingest_report(report: IngestReport, *, show_rejections: bool) -> None:
+    click.echo(f"{report.documents} document(s) read in {report.seconds:.1f} s: "
+               f"{report.added} added, {report.already_stored} already stored, "
+               f"{len(report.rejected)} rejected"
+               + (f", {report.recleaned} re-cleaned with newly learned outlet boilerplate"
+                  if report.recleaned else ""))
+    if show_rejections:
+        for item in report.rejected:
+            click.secho(f"  rejected {item.origin}: {item.reason}", fg="yellow", err=True)
+    if report.rejected:
+        click.echo("See them again with 'storyline rejections'.")
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    return {"id": article.article_id, "published": article.published, "outlet": article.outlet,
+            "language": article.language, "title": article.title or _lead(article, 100),
+            "origin": article.origin}
+
+
+def _lead(article: Article, chars: int) -> str:
+    first = article.paragraphs[0] if article.paragraphs else ""
+    return first if len(first) <= chars else first[: chars - 1].rsplit(" ", 1)[0] + "…"
+
+
+def article_table(rows: list[Article], total: int, offset: int) -> None:
+    if not rows:
+        click.echo("no articles match; ingest some with 'storyline ingest PATH'")
+        return
+    title_width = max(_width() - 52, 30)
+    click.echo(f"{'id':<12} {'published':<10} {'lang':<4} {'outlet':<20} title")
+    for a in rows:
+        title = (a.title or _lead(a, title_width)).replace("\n", " ")
+        click.echo(f"{a.article_id[:12]:<12} {(a.published or '-')[:10]:<10} "
+                   f"{(a.language or '-'):<4} {(a.outlet or '-')[:20]:<20} {title[:title_width]}")
+    shown = offset + len(rows)
+    if shown < total:
+        click.echo(f"({offset + 1}-{shown} of {total}; next page: --offset {shown})")
+
+
+def article_detail(a: Article) -> None:
+    width = _width()
+    click.secho(a.title or "(no title)", bold=True)
+    if a.subtitle:
+        click.echo(a.subtitle)
+    facts = [("id", a.article_id), ("origin", a.origin), ("published", _with(a.published, a.date_source)),
+             ("outlet", _with(a.outlet, a.outlet_source)), ("url", a.url),
+             ("language", _languages(a)), ("wire", ", ".join(a.wire_agencies)),
+             ("credits", "; ".join(a.credits)), ("input", f"{a.kind}, {a.encoding}")]
+    for name, value in facts:
+        if value:
+            click.echo(f"  {name + ':':<11}{value}")
+    click.echo()
+    for paragraph in a.paragraphs:
+        click.echo(textwrap.fill(paragraph, width) + "\n")
+    if a.removals:
+        click.secho(f"Removed ({len(a.removals)}):", bold=True)
+        for r in a.removals:
+            snippet = r.text if len(r.text) <= 90 else r.text[:89] + "…"
+            click.echo(f"  [{r.reason}] chars {r.start}-{r.end}: {snippet!r}")
+
+
+def _with(value: str | None, source: str | None) -> str | None:
+    return f"{value} (from {source})" if value and source else value
+
+
+def _languages(a: Article) -> str | None:
+    others = sorted(set(a.paragraph_languages) - {a.language})
+    return f"{a.language} (some paragraphs: {', '.join(others)})" if others else a.language
+
+
+def stats(data: dict[str, Any]) -> None:
+    click.echo(f"Database {data.get('db')} ({_size(data.get('size_bytes', 0))})")
+    click.echo(f"  articles: {data.get('articles', 0)}   rejected inputs: {data.get('rejections', 0)}")
+    dates = data.get("date_range") or {}
+    if dates:
+        click.echo(f"  published: {dates.get('first', '-')} to {dates.get('last', '-')}")
+    for label, key in (("languages", "languages"), ("outlets", "outlets"), ("wire", "wire_agencies")):
+        counts = data.get(key) or {}
+        if counts:
+            click.echo(f"  {label}: " + ", ".join(f"{k} {v}" for k, v in _pairs(counts)))
+    removals = data.get("removals") or {}
+    if removals:
+        click.echo("  removed paragraphs by reason: "
+                   + ", ".join(f"{k} {v}" for k, v in _pairs(removals)))
+
+
+def _pairs(counts: Any) -> list[tuple[str, int]]:
+    items = counts.items() if isinstance(counts, dict) else counts
+    return [(str(k), int(v)) for k, v in items]
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024:
+            return f"{n:.0f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def rejections(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        click.echo("no rejected inputs")
+        return
+    for row in rows:
+        times = f" (x{row['times']})" if row.get("times", 1) > 1 else ""
+        click.echo(f"{row.get('last_seen', '')[:19]}  {row['origin']}: {row['reason']}{times}")
+
+
+def reasons_help() -> str:
+    return "\n".join(f"{k}: {v}" for k, v in REMOVAL_REASONS.items())

@@ -1,0 +1,120 @@
+"""Every setting in one declarative table.
+
+Precedence, lowest first: the defaults below < a settings file (``storyline.toml`` in the
+current folder, or the file named by ``STORYLINE_SETTINGS``) < environment variables
+(``STORYLINE_<NAME>``, upper case) < command-line flags. Unknown keys are rejected so that a
+typo does not silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "storyline.db", "Database: a SQLite file path, sqlite:///PATH or :memory:."),
+    Setting("batch_size", 256, "Documents cleaned and written per transaction."),
+    Setting("max_document_mb", 20, "Largest single document (a .txt or .html file, a record) in MB."),
+    Setting("max_file_mb", 4096, "Largest container file (JSONL, CSV, WARC, feed) in MB."),
+    Setting("boilerplate_min_articles", 3,
+            "A paragraph seen in this many articles of one outlet is outlet boilerplate."),
+    Setting("boilerplate_max_chars", 400,
+            "Paragraphs longer than this are never treated as outlet boilerplate."),
+    Setting("languages", "", "Comma-separated ISO 639-1 codes to expect; empty means any."),
+    Setting("field_title", "title,headline,name", "JSONL/CSV fields tried for the title."),
+    Setting("field_text", "text,body,content,article,maintext,description",
+            "JSONL/CSV fields tried for the body."),
+    Setting("field_date", "date,published,published_at,pubdate,date_publish,timestamp",
+            "JSONL/CSV fields tried for the publication date."),
+    Setting("field_url", "url,link,source_url", "JSONL/CSV fields tried for the URL."),
+    Setting("field_outlet", "source,outlet,publisher,site,domain,source_domain",
+            "JSONL/CSV fields tried for the outlet."),
+    Setting("field_lang", "lang,language", "JSONL/CSV fields tried for the language."),
+    Setting("field_subtitle", "subtitle,description,summary,dek",
+            "JSONL/CSV fields tried for the subtitle (when not used as the body)."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(setting: Setting, value: Any, where: str) -> Any:
+    kind = type(setting.default)
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"setting {setting.name!r} from {where} must be a {kind.__name__}, got {value!r}"
+        ) from None
+
+
+def _check_known(keys, where: str) -> None:
+    unknown = sorted(set(keys) - set(_BY_NAME))
+    if unknown:
+        raise SettingsError(
+            f"unknown setting(s) {', '.join(unknown)} in {where}; "
+            f"known settings: {', '.join(_BY_NAME)} (see 'storyline settings')"
+        )
+
+
+def _settings_file() -> Path | None:
+    named = os.environ.get("STORYLINE_SETTINGS")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise SettingsError(f"STORYLINE_SETTINGS names {named}, which is not a file")
+        return path
+    local = Path("storyline.toml")
+    return local if local.is_file() else None
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"cannot read settings file {path}: {exc}") from None
+    _check_known(data, str(path))
+    return data
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The effective settings: defaults < file < environment < ``overrides`` (flags)."""
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    sources: list[tuple[str, Mapping[str, Any]]] = []
+    path = _settings_file()
+    if path:
+        sources.append((str(path), _read_file(path)))
+    env = {s.name: os.environ[f"STORYLINE_{s.name.upper()}"] for s in SETTINGS
+           if f"STORYLINE_{s.name.upper()}" in os.environ}
+    sources.append(("the environment", env))
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    _check_known(given, "the arguments")
+    sources.append(("the command line", given))
+    for where, mapping in sources:
+        for name, value in mapping.items():
+            values[name] = _coerce(_BY_NAME[name], value, where)
+    return values
+
+
+def defaults_file() -> str:
+    """A commented settings file with every default, for ``storyline settings``."""
+    lines = ["# storyline.toml: every setting with its default. Remove what you do not change."]
+    for s in SETTINGS:
+        lines.append(f"\n# {s.help}")
+        lines.append(f"{s.name} = {s.default!r}" if not isinstance(s.default, str)
+                     else f'{s.name} = "{s.default}"')
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,134 @@
+"""The store interface every backend implements (SQLite now, PostgreSQL later).
+
+The pipeline stages never open a store: the engine opens one with ``open_store(url)`` and
+passes what the stages need (known ids, outlet boilerplate keys) in as plain values.
+
+Writes are all-or-nothing per call: a batch is one transaction, so a crash or a kill in the
+middle of ``add_articles`` leaves either the whole batch or none of it. Articles are keyed
+by content hash, so adding the same batch again is a no-op.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Iterable, Iterator, Literal, Sequence
+
+from ..types import Article, RawDocument, Rejected
+
+ArticleOrder = Literal["published", "ingested"]
+
+#: Largest number of values put into one ``IN (...)`` list.
+IN_CHUNK = 500
+
+#: Shortest article id prefix that ``Store.article`` resolves.
+MIN_ID_PREFIX = 6
+
+
+class Store(ABC):
+    """Articles, their raw input, cleaning audit trail, rejections and ingest runs."""
+
+    #: Where the data lives, for messages (a file path, ``":memory:"``, a server URL).
+    location: str
+
+    # -- writing ------------------------------------------------------------------------
+
+    @abstractmethod
+    def add_articles(self, pairs: Sequence[tuple[RawDocument, Article]]) -> int:
+        """Store each raw document with its article and removals, in one transaction.
+
+        Articles already stored are left alone. Returns how many articles were new.
+        """
+
+    @abstractmethod
+    def replace_cleaning(self, articles: Sequence[Article]) -> int:
+        """Overwrite the cleaned fields and removals of stored articles, in one transaction.
+
+        Identity, origin and ingest time are kept. Returns how many articles were updated;
+        articles that are not stored are skipped.
+        """
+
+    @abstractmethod
+    def record_paragraphs(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Record ``(outlet, paragraph_key, article_id)`` sightings; repeats are no-ops."""
+
+    @abstractmethod
+    def add_rejections(self, rejected: Sequence[Rejected]) -> None:
+        """Record rejected inputs; the same origin and reason again bumps ``times``."""
+
+    @abstractmethod
+    def start_run(self, sources: list[str]) -> int:
+        """Open an ingest run record and return its id."""
+
+    @abstractmethod
+    def finish_run(self, run_id: int, documents: int, added: int, skipped: int,
+                   rejected: int) -> None:
+        """Close the ingest run ``run_id`` with its counts."""
+
+    # -- reading ------------------------------------------------------------------------
+
+    @abstractmethod
+    def known_ids(self, ids: Iterable[str]) -> set[str]:
+        """The subset of ``ids`` that are stored article ids."""
+
+    @abstractmethod
+    def boilerplate_keys(self, outlets: Iterable[str], min_articles: int,
+                         keys: Iterable[str] | None = None) -> dict[str, frozenset[str]]:
+        """Per outlet, the paragraph keys seen in at least ``min_articles`` of its articles.
+
+        With ``keys``, only those candidate keys are considered (much faster on a large
+        store). Every requested outlet is in the result, possibly with an empty set.
+        """
+
+    @abstractmethod
+    def articles_with_keys(self, outlet: str, keys: Iterable[str]) -> list[str]:
+        """Ids of the articles of ``outlet`` that contain any of the paragraph ``keys``."""
+
+    @abstractmethod
+    def article(self, article_id: str) -> Article | None:
+        """The article with this id, or with this unique id prefix (at least 6 characters).
+
+        Raises ``UserError`` when a prefix matches several articles.
+        """
+
+    @abstractmethod
+    def raw_document(self, article_id: str) -> RawDocument | None:
+        """The raw input the article was made from (id or unique prefix, as ``article``)."""
+
+    @abstractmethod
+    def articles(self, *, since: str | None = None, until: str | None = None,
+                 outlet: str | None = None, language: str | None = None, limit: int = 50,
+                 offset: int = 0, order: ArticleOrder = "published") -> list[Article]:
+        """A page of articles, newest first by publication date or by ingest time.
+
+        ``since``/``until`` are ISO dates (or date-times) compared with ``published``; a
+        date ``until`` includes that whole day. ``outlet`` ignores case.
+        """
+
+    @abstractmethod
+    def count_articles(self, *, since: str | None = None, until: str | None = None,
+                       outlet: str | None = None, language: str | None = None) -> int:
+        """How many articles ``articles`` would page through with the same filters."""
+
+    @abstractmethod
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        """Every article in id order, read ``batch`` at a time (for re-cleaning, export)."""
+
+    @abstractmethod
+    def rejections(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The most recently seen rejections, newest first."""
+
+    @abstractmethod
+    def stats(self) -> dict[str, Any]:
+        """Counts and breakdowns for ``storyline stats`` (see the backend for keys)."""
+
+    # -- lifetime -----------------------------------------------------------------------
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection. Safe to call twice."""
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

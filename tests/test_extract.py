@@ -1,0 +1,179 @@
+"""The extract stage on small invented documents: what is removed, why, and what is kept."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from storyline.extract import extract_article, prepare
+from storyline.extract.metadata import date_from_url, normalise_date, outlet_from_url
+from storyline.extract.paragraphs import normalise, paragraph_key, split_paragraphs
+from storyline.types import Article, RawDocument, Rejected
+
+BODY_EN = [
+    "The harbour authority of Port Vesna closed two terminals on Monday after a crane failure.",
+    "Officials said no one was hurt and that repairs would take at least a week.",
+    "Shipping companies were told to divert vessels to the northern quay.",
+]
+
+
+def _clean(body: str, **kw) -> Article:
+    result = extract_article(RawDocument(origin="t", body=body, **kw))
+    assert isinstance(result, Article), result
+    return result
+
+
+def _reasons(article: Article) -> dict[str, str]:
+    return {r.text: r.reason for r in article.removals}
+
+
+def test_multilingual_boilerplate_is_removed_with_reasons():
+    mess = {
+        "Lesen Sie auch: Neuer Streik im Hafen droht": "teaser",
+        "Читайте также: Порт закрыт на неделю": "teaser",
+        "Suscríbete a nuestro boletín para recibir las noticias del día.": "newsletter",
+        "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten.": "cookie",
+        "Share on Facebook Twitter Email": "share",
+        "Foto: Harbour Gazette/Jane Roe": "photo-credit",
+        "Поддержите нас: ваша поддержка помогает нам работать независимо.": "appeal",
+        "Remind me later.": "interface",
+        "© 2024 Harbour Gazette. All rights reserved.": "copyright",
+    }
+    body = "\n".join(BODY_EN[:2] + list(mess) + BODY_EN[2:])
+    article = _clean(body)
+    assert article.paragraphs == BODY_EN
+    assert {text: _reasons(article)[text] for text in mess} == mess
+
+
+def test_caption_with_agency_credit_in_another_language_is_a_caption():
+    caption = "El ministro saluda a los trabajadores en el puerto el 3 de mayo -EFE/ANA GIL"
+    article = _clean("\n".join([BODY_EN[0], caption, *BODY_EN[1:]]))
+    assert _reasons(article)[caption] == "caption"
+    assert article.wire_agencies == ("EFE",)
+    assert "EFE/ANA GIL" in article.credits
+
+
+def test_attribution_and_dateline_become_metadata():
+    body = "\n".join(["VESNA (Reuters) - " + BODY_EN[0], *BODY_EN[1:], "Reporting by Ana Gil; Editing by Tom Roe"])
+    article = _clean(body)
+    assert article.paragraphs[0] == BODY_EN[0]
+    assert article.wire_agencies == ("Reuters",)
+    assert {r.reason for r in article.removals} == {"byline", "attribution"}
+
+
+def test_repeated_paragraph_keeps_first_copy():
+    article = _clean("\n\n".join([BODY_EN[0], BODY_EN[1], BODY_EN[1], BODY_EN[2]]))
+    assert article.paragraphs == BODY_EN
+    assert [r.reason for r in article.removals] == ["repeated"]
+
+
+def test_teasers_printed_twice_in_a_row_are_all_removed():
+    teasers = ["Council approves new budget for the city parks next year.",
+               "Storm expected to bring snow to the valley on Friday night."]
+    page = [t for t in teasers for _ in range(2)] + BODY_EN
+    article = _clean("\n\n".join(page))
+    assert article.paragraphs == BODY_EN
+    assert [r.reason for r in article.removals] == ["teaser"] * 4
+
+
+def test_outlet_boilerplate_is_removed_only_when_learned():
+    footer = "Follow the Harbour Gazette for more port news every morning."
+    body = "\n".join(BODY_EN + [footer])
+    assert footer in _clean(body).paragraphs
+    learned = frozenset({paragraph_key(footer)})
+    result = extract_article(RawDocument(origin="t", body=body), learned)
+    assert footer not in result.paragraphs
+    assert _reasons(result)[footer] == "outlet-boilerplate"
+
+
+def test_header_title_subtitle_and_date():
+    body = "date 2024-03-02 " + "\n".join(BODY_EN)
+    article = _clean(body)
+    assert article.published == "2024-03-02" and article.paragraphs == BODY_EN
+    titled = _clean("Cranes stop at Port Vesna\n\nTwo terminals closed for a week\n" + "\n".join(BODY_EN))
+    assert titled.title == "Cranes stop at Port Vesna"
+    assert titled.subtitle == "Two terminals closed for a week"
+    assert titled.paragraphs == BODY_EN
+
+
+def test_title_given_by_the_container_is_not_repeated_in_the_body():
+    article = _clean("\n".join(["× Cranes stop at Port Vesna", *BODY_EN]),
+                     hints={"title": "Cranes stop at Port Vesna - Harbour TV: News, Weather"})
+    assert article.paragraphs == BODY_EN and article.title.startswith("Cranes stop")
+
+
+def test_language_per_paragraph():
+    spanish = "El puerto permanecerá cerrado durante al menos una semana, según las autoridades."
+    article = _clean("\n".join(BODY_EN + [spanish]))
+    assert article.language == "en"
+    assert article.paragraph_languages == ("en", "en", "en", "es")
+
+
+def test_russian_and_german_articles_are_detected():
+    ru = ["Власти порта Весна закрыли два терминала в понедельник после аварии крана.",
+          "Официальные лица заявили, что никто не пострадал, а ремонт займёт неделю."]
+    de = ["Die Hafenbehörde von Port Vesna hat am Montag zwei Terminals geschlossen.",
+          "Verletzt wurde nach Angaben der Behörden niemand, die Reparatur dauert eine Woche."]
+    assert _clean("\n".join(ru)).language == "ru"
+    assert _clean("\n".join(de)).language == "de"
+
+
+def test_html_page_main_text_and_metadata():
+    html = f"""<html lang="en"><head><title>Cranes stop</title>
+    <meta property="og:site_name" content="Harbour Gazette">
+    <meta property="article:published_time" content="2024-03-02T08:00:00Z"></head>
+    <body><nav><a href="/">Home</a> <a href="/port">Port</a></nav>
+    <article><h1>Cranes stop at Port Vesna</h1>{''.join(f'<p>{p}</p>' for p in BODY_EN)}</article>
+    <footer>Contact us</footer></body></html>"""
+    article = _clean(html, kind="html")
+    assert article.paragraphs == BODY_EN
+    assert article.outlet == "Harbour Gazette" and article.published.startswith("2024-03-02")
+
+
+def test_html_without_article_is_rejected_with_reason():
+    result = extract_article(RawDocument(origin="empty.html", body="<html><body><nav>Home</nav></body></html>", kind="html"))
+    assert isinstance(result, Rejected) and "no article text" in result.reason
+
+
+def test_only_boilerplate_is_rejected():
+    result = extract_article(RawDocument(origin="x", body="Share on Facebook\nRemind me later."))
+    assert isinstance(result, Rejected) and result.stage == "extract"
+
+
+def test_metadata_helpers():
+    assert normalise_date("Tue, 14 May 2024 10:00:00 +0000") == "2024-05-14T10:00:00"
+    assert normalise_date("14 de mayo de 2024") == "2024-05-14"
+    assert normalise_date("14. Mai 2024") == "2024-05-14"
+    assert normalise_date("14 мая 2024") == "2024-05-14"
+    assert normalise_date("not a date") is None
+    archived = "http://web.archive.org/web/20160616231247/http://ktla.com:80/2014/01/14/story/"
+    assert date_from_url(archived) == "2014-01-14"
+    assert outlet_from_url(archived) == "ktla.com"
+    assert outlet_from_url("https://www.example.org/a") == "example.org"
+
+
+def test_prepare_keys_only_short_paragraphs():
+    long_para = "word " * 200
+    prepared = prepare(RawDocument(origin="x", body="\n".join(BODY_EN + [long_para])),
+                       boilerplate_max_chars=400)
+    assert len(prepared.keys) == len(BODY_EN)
+
+
+@given(st.text(max_size=300))
+def test_paragraph_spans_point_at_stripped_lines(text):
+    for span in split_paragraphs(text):
+        chunk = span.of(text)
+        assert chunk == chunk.strip() and chunk and "\n" not in chunk
+
+
+@given(st.text(max_size=200))
+def test_normalise_is_idempotent(text):
+    assert normalise(normalise(text)) == normalise(text)
+    assert paragraph_key(text) == paragraph_key(f"  {text}  ")
+
+
+@given(st.text(max_size=400))
+def test_cleaning_never_raises_and_removals_index_the_text(text):
+    result = extract_article(RawDocument(origin="fuzz", body=text))
+    if isinstance(result, Article):
+        for removal in result.removals:
+            assert result.extracted[removal.start:removal.end] == removal.text
