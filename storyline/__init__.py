@@ -3,6 +3,8 @@
 The public API is this short list; everything else is an implementation detail.
 """
 
+import logging
+
 from .engine import Engine, IngestReport
 from .errors import StorylineError, UserError
 from .types import Article, RawDocument, Rejected, Removal
@@ -18,3 +20,6 @@ __all__ = [
     "UserError",
 ]
 __version__ = "0.1.0"
+
+# Libraries log, applications configure logging: stay silent unless the caller sets it up.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -81,21 +81,13 @@ def ingest(paths: tuple[str, ...], db: str | None, fields: tuple[str, ...], quie
       storyline ingest 'crawl/*.warc.gz' export.jsonl --field text=body
       storyline ingest https://example.org/feed.xml --json
     """
-    mapping = dict(_split_field(f) for f in fields)
     with Engine(db=db) as engine, render.progress(quiet or as_json, "ingesting") as tick:
-        report = engine.ingest(list(paths), fields=mapping, progress=tick)
+        report = engine.ingest(list(paths), fields=fields, progress=tick)
     if as_json:
         _emit(report.as_dict())
     else:
         render.ingest_report(report, show_rejections=not quiet)
     sys.exit({"partial": EXIT_PARTIAL, "failed": EXIT_FAILED}.get(report.status, 0))
-
-
-def _split_field(text: str) -> tuple[str, str]:
-    name, sep, column = text.partition("=")
-    if not sep or not name or not column:
-        raise click.BadParameter(f"{text!r} is not NAME=COLUMN, e.g. text=body", param_hint="--field")
-    return name.strip(), column.strip()
 
 
 @cli.command()

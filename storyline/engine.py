@@ -76,13 +76,16 @@ class Engine:
 
     # -- ingestion -----------------------------------------------------------------------
 
-    def ingest(self, paths: Sequence[str], *, fields: dict[str, str] | None = None,
+    def ingest(self, paths: Sequence[str], *, fields: Sequence[str] = (),
                progress: Progress | None = None) -> IngestReport:
         """Read, clean and store every document under ``paths``; bad inputs are rejected
-        with a reason and the rest goes on. Re-ingesting what is stored is a no-op."""
+        with a reason and the rest goes on. Re-ingesting what is stored is a no-op.
+
+        ``fields`` maps JSONL/CSV columns, e.g. ``["text=body_html", "date=pub_date"]``.
+        """
         if not paths:
             raise UserError("nothing to ingest: give at least one file, folder, glob or URL")
-        mapping = FieldMapping.from_settings(self.settings, overrides=fields)
+        mapping = FieldMapping.from_settings(self.settings).with_overrides(fields)
         items = read_sources([str(p) for p in paths], fields=mapping,
                              max_document_bytes=int(self.settings["max_document_mb"] * 2**20),
                              max_file_bytes=int(self.settings["max_file_mb"] * 2**20))
@@ -150,6 +153,8 @@ class Engine:
             keys = self.store.boilerplate_keys([outlet], minimum).get(outlet, frozenset())
             for article_id in self.store.articles_with_keys(outlet, keys) if keys else []:
                 article = self.store.article(article_id)
+                if article is None:  # counted when prepared, then rejected by cleaning
+                    continue
                 if not any(paragraph_key(p) in keys for p in article.paragraphs):
                     continue
                 redone = extract_article(self.store.raw_document(article_id), keys)

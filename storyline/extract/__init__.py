@@ -12,6 +12,7 @@ stage ever touching the store::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..types import Article, RawDocument, Rejected, Removal
@@ -20,7 +21,7 @@ from .html import html_main_text
 from .language import article_languages
 from .metadata import (date_from_url, date_in_text, normalise_date, outlet_from_text,
                        outlet_from_url, take_header)
-from .paragraphs import Span, paragraph_key, split_paragraphs
+from .paragraphs import Span, normalise, paragraph_key, split_paragraphs
 
 __all__ = ["Prepared", "prepare", "finish", "extract_article", "paragraph_key"]
 
@@ -85,6 +86,9 @@ def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
         reasons = sorted({r.reason for r in cleaned.removals})
         return Rejected(doc.origin, f"no article text left after cleaning ({len(prepared.spans)} "
                         f"paragraphs: {', '.join(reasons) or 'too short'})", stage="extract")
+    if _unrelated_to_title(fields.get("title"), body):
+        return Rejected(doc.origin, "the text shares no word with the title: probably a widget, an "
+                        "error page or another story rather than the article", stage="extract")
     removals = [Removal(s.start, s.end, "metadata-header", s.of(text)) for s in prepared.header]
     removals = sorted(removals + cleaned.removals, key=lambda r: r.start)
     published, date_source = _published(prepared, paragraphs)
@@ -97,6 +101,19 @@ def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
         url=fields.get("url"), language=language, paragraph_languages=per_paragraph,
         wire_agencies=tuple(cleaned.agencies), credits=tuple(cleaned.credits),
         removals=tuple(removals), kind=doc.kind, encoding=doc.encoding)
+
+
+def _unrelated_to_title(title: str | None, body: str) -> bool:
+    """A short page that never mentions its own headline is not that article.
+
+    Crawls often store a login widget, an error message or a teaser under a real headline;
+    longer texts are kept, since a headline may paraphrase everything.
+    """
+    if not title or len(body) >= 600:
+        return False
+    headline = re.split(r"\s+[-|–—]{1,2}\s+", title)[0]
+    words = {w for w in normalise(headline).split() if len(w) >= 4}
+    return len(words) >= 3 and not words & set(normalise(body).split())
 
 
 def _published(prepared: Prepared, paragraphs: list[str]) -> tuple[str | None, str | None]:

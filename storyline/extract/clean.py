@@ -42,15 +42,23 @@ def clean_paragraphs(text: str, spans: list[Span], *, title: str | None = None,
     """Split ``spans`` of ``text`` into article paragraphs and audited removals."""
     result = Cleaned(kept=[], removals=[])
     spans = _strip_dateline(text, spans, result)
+    spans = _strip_copyright_tails(text, spans, result)
     spans = _take_title(text, spans, result, title, subtitle, find_title)
     doubled = _doubled_teasers(text, spans)
     seen: set[str] = set()
+    in_teaser_list = False
     for index, span in enumerate(spans):
         para = span.of(text)
         key = paragraph_key(para)
         reason = _rule_reason(para, result)
         if reason is None and index in doubled:
             reason = "teaser"
+        if P.TEASER_HEADING.fullmatch(para.strip(" :.»")):
+            reason, in_teaser_list = "teaser", True
+        elif in_teaser_list and reason is None and _looks_like_heading(para, 160):
+            reason = "teaser"  # a headline in the list of other stories under "ALSO:"
+        else:
+            in_teaser_list = False
         if reason is None and key in seen:
             reason = "repeated"
         if reason is None and key in boilerplate and len(para) <= boilerplate_max_chars:
@@ -71,15 +79,16 @@ def _rule_reason(para: str, result: Cleaned) -> str | None:
     if len(para) < 200 and P.ATTRIBUTION.match(para):
         _note_credit(para, result)
         return "attribution"
-    if len(para) < 400 and P.CREDIT_TAIL.search(para):
-        _note_credit(P.CREDIT_TAIL.search(para).group(0), result)
-        return "caption"
     if len(para) < 300 and P.PHOTO_LABEL.match(para):
         _note_credit(para, result)
         return "photo-credit"
+    if len(para) < 400 and P.CREDIT_TAIL.search(para):
+        _note_credit(P.CREDIT_TAIL.search(para).group(0), result)
+        return "caption"
     if len(para) < 600 and P.PHOTO_TAIL.search(para):
         return "caption"
-    if P.APPEAL.search(para) and (_FIRST_PERSON.search(para) or short):
+    if P.APPEAL.search(para) and _FIRST_PERSON.search(para) and (
+            len(para) < 400 or len(P.APPEAL.findall(para)) >= 2):
         return "appeal"
     if len(para) < 400 and P.NEWSLETTER.search(para):
         return "newsletter"
@@ -93,8 +102,14 @@ def _rule_reason(para: str, result: Cleaned) -> str | None:
         return "teaser"
     if short and P.COPYRIGHT.search(para):
         return "copyright"
-    if len(para) < 100 and not _SENTENCE_END.search(para) and P.BYLINE.fullmatch(bare):
+    if len(para) < 100 and not _SENTENCE_END.search(para) and P.BYLINE.fullmatch(para.strip()):
         return "byline"
+    if len(para) < 60 and P.DATE_ONLY.match(para.strip()):
+        return "byline"
+    if len(para) < 400 and P.BIO.search(para) or P.CONTACT_LINE.match(para):
+        return "byline"
+    if len(para) < 600 and P.CHROME.search(para):
+        return "interface"
     return None
 
 
@@ -121,6 +136,19 @@ def _strip_dateline(text: str, spans: list[Span], result: Cleaned) -> list[Span]
     return out
 
 
+def _strip_copyright_tails(text: str, spans: list[Span], result: Cleaned) -> list[Span]:
+    """Cut a copyright notice glued to the end of an article paragraph, keep the paragraph."""
+    out = []
+    for span in spans:
+        match = P.COPYRIGHT_TAIL.search(span.of(text))
+        if match and match.start() > 40:
+            cut = span.start + match.start()
+            result.removals.append(Removal(cut, span.end, "copyright", text[cut:span.end]))
+            span = Span(span.start, len(text[:cut].rstrip()))
+        out.append(span)
+    return out
+
+
 def _looks_like_heading(para: str, max_chars: int) -> bool:
     return (len(para) <= max_chars and len(para.split()) >= 2
             and not re.search(r"[.!?:;,]\s*$", para))
@@ -138,7 +166,7 @@ def _title_variants(title: str | None) -> list[str]:
 def _is_copy_of(para: str, variants: list[str]) -> bool:
     """A headline repeated in the body, perhaps with a close glyph or a time stamp glued on."""
     norm = normalise(para)
-    return any(norm == v or (norm.startswith(v) and len(v) >= 0.6 * len(norm)) for v in variants)
+    return any(norm == v or (v in norm[:len(v) + 12] and len(v) >= 0.6 * len(norm)) for v in variants)
 
 
 def _take_title(text: str, spans: list[Span], result: Cleaned, title: str | None,

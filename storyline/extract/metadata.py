@@ -97,14 +97,11 @@ def normalise_date(value: str | None) -> str | None:
         if hh:
             return f"{y}-{m}-{d}T{hh}:{mm}:{ss or '00'}"
         return f"{y}-{m}-{d}"
-    found = date_in_text(value)
-    if found:
-        return found
-    try:  # RFC 822 dates from feeds and HTTP headers
+    try:  # RFC 822 dates from feeds and HTTP headers keep their time of day
         from email.utils import parsedate_to_datetime
         return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%S")
     except (TypeError, ValueError, IndexError):
-        return None
+        return date_in_text(value)
 
 
 def date_in_text(text: str) -> str | None:

@@ -21,7 +21,8 @@ def _any(*phrases: str) -> re.Pattern[str]:
 APPEAL = _any(
     r"small favou?r to ask", r"\bsupport (?:us|our (?:work|journalism|newsroom|mission))\b",
     r"support (?:independent|quality|free) (?:journalism|press|media)",
-    r"\bdonat(?:e|ion)s?\b", r"\bbecome an? (?:member|supporter|patron|subscriber)\b",
+    r"\bdonate (?:now|today|to us|monthly|once)\b", r"please donate", r"your (?:tax-deductible )?donation",
+    r"donations? (?:help|keep|support|allow)s? us", r"\bbecome an? (?:member|supporter|patron|subscriber)\b",
     r"make a (?:contribution|donation)", r"we need your (?:help|support)",
     r"your support(?:, no matter how small| makes| helps| keeps)", r"\bchip in\b",
     r"please (?:support|consider supporting|subscribe)", r"support us (?:monthly|today|now)",
@@ -50,7 +51,10 @@ NEWSLETTER = _any(
     r"^stay (?:with|tuned to) .{0,60}(?:for (?:updates|the latest|more)|updates?)",
     r"refresh this (?:story|page) for updates", r"download (?:the|our) .{0,40}\bapp\b",
     r"sign up for (?:breaking )?news alerts", r"get (?:the latest|breaking news) .{0,80}anytime",
-    r"get updates on .{0,60}delivered", r"^check back (?:at|with|later|for)",
+    r"get updates on .{0,60}delivered", r"^check back (?:at|with|later|for)", r"^click here\b",
+    r"^please return to .{0,60}for", r"^read .{0,40}\bfor (?:full|more) details",
+    r"will (?:bring you|have) (?:the latest|more|updates)",
+    r"(?:crew|reporter)s? (?:is |are )?(?:on|at) (?:the|this) scene.{0,80}(?:update|latest)",
     r"^be sure to watch", r"get email notifications on", r"^log ?in\b.{0,40}subscri",
 )
 
@@ -72,6 +76,7 @@ INTERFACE = _any(
     r"page \d+ of \d+", r"skip ad.*", r"(?:# ?){2,}#?", r"photos?", r"videos?",
     r"related (?:stories|content|coverage|photos|videos|links)", r"get more .{0,30}»",
     r"view (?:full caption|gallery|comments)", r"(?:\d+ )?comments? pending.*",
+    r"watch the (?:report|video)\b.{0,30}", r"file (?:photo|image)\.?",
     r"leer más", r"seguir leyendo", r"publicidad", r"cerrar", r"recordármelo más tarde",
     r"weiterlesen", r"mehr lesen", r"anzeige", r"werbung", r"schließen", r"später erinnern",
     r"читать (?:далее|дальше)", r"подробнее", r"реклама", r"закрыть", r"напомнить позже",
@@ -92,9 +97,10 @@ SHARE = _any(
 
 # Teasers of other stories: a paragraph that starts like this.
 TEASER_START = _any(
-    r"read (?:more|also)\s*:", r"related(?: stories| articles| coverage| content)?\s*:?\s",
+    r"read (?:more|also)\s*:", r"related(?: stories| articles| coverage| content)?\s*(?::|\s|$)",
     r"(?:more coverage|story|pictures|photos|documents|slideshow|raw video|gallery|also)\s*:",
     r"related coverage\b", r"related content\b", r"video \(\d+:\d+\)\s*:",
+    r"complete coverage of\b", r"top (?:news|stories)\s*:", r"more on [\w. ]{2,40}$",
     r"see also\s*:", r"more (?:from|on) .{0,40}:", r"recommended(?: for you)?\s*:",
     r"most (?:read|popular)\s*:", r"trending\s*:", r"watch\s*:", r"video\s*:",
     r"lee (?:también|más)\s*:", r"lea también\s*:", r"te puede interesar\s*:",
@@ -128,7 +134,8 @@ PHOTO_LABEL = _any(
     r"(?:photo|photograph|image|picture|foto|fotografía|imagen|bild|фото|снимок|illustration)"
     r"(?: credit| by| de| von)?\s*[:©]",
     r"(?:photo|image) courtesy of", r"credit\s*:", r"fuente de la imagen", r"bildquelle",
-    r"buy photo\b", r"image \d+ of \d+",
+    r"buy photo\b", r"view larger\b", r"courtesy\s*:",
+    r"(?:\(?ap |staff |submitted |file |contributed )?photo(?:graph)? (?:by|courtesy|provided)\b",
 )
 # A caption's closing credit or source tag: "(Photo: Jane Doe, The News)", "(Source: WMC)",
 # "(Published Monday, May 13, 2024)", "View Full Caption Jane Doe".
@@ -163,7 +170,7 @@ _AGENCY_NAME = [(name, re.compile(rf"^(?:{p})$", re.IGNORECASE if name not in {"
 # "Photo: Jane Doe/Reuters", "EFE/Juan Pérez", "Фото: ТАСС".
 CREDIT_TAIL = re.compile(
     rf"(?:^|[\s(\-–—|])\(?((?:{_AGENCY_ALT}|Getty Images|Shutterstock|EPA|Imago|Sputnik|"
-    rf"[A-ZÁÉÍÓÚÑ][\w.]+(?: [A-ZÁÉÍÓÚÑ][\w.]+)?)\s*/\s*[\w .'’-]{{2,60}}|"
+    rf"[A-ZÁÉÍÓÚÑ][\w.]+(?: [A-ZÁÉÍÓÚÑ][\w.]+)?)\s*/\s*[A-ZÁÉÍÓÚÑ][\w'’-]*(?: [A-ZÁÉÍÓÚÑ][\w'’.-]*){{0,4}}|"
     rf"(?:{_AGENCY_ALT})\s+via\s+Getty Images)\)?\s*$",
     re.UNICODE,
 )
@@ -177,7 +184,8 @@ ATTRIBUTION = re.compile(
     rf"|[-–—]\s*(?:{_AGENCY_ALT})(?:\s*/\s*[\w ]+)?"
     rf"|\((?:{_AGENCY_ALT})\)"
     rf"|(?:source|fuente|quelle|источник)\s*:\s*(?:{_AGENCY_ALT}).*"
-    rf"|.{{0,40}}\bcontributed to this (?:report|story)"
+    rf"|.{{0,160}}\bcontributed to this (?:report|story)|.{{0,80}}\bwith contributions from\b.*"
+    rf"|[\w. ]{{2,30}} and wires"
     rf"|information from\s*:.{{0,120}}"
     rf")\.?$",
     re.IGNORECASE | re.UNICODE,
@@ -208,3 +216,32 @@ def agencies_in(text: str) -> list[str]:
         if name and name not in found:
             found.append(name)
     return found
+
+
+# Things that are not the article even inside a longer line: video players, forms, bios.
+CHROME = _any(
+    r"^skip ad\b", r"\bad loading\b", r"^image \d+ of /? ?\d+\b", r"\{\*.{0,80}\*\}",
+    r"thank you for registering", r"(?:error|problem) (?:sending|saving|processing)", r"(?:browser|flash|javascript)\b.{0,40}\b(?:support|enable|update|disabled)",
+    r"a friend wanted you to see", r"i am looking for:", r"\bemail (?:this|a friend)\b",
+)
+BIO = _any(
+    r"\breach (?:him|her|them|me|the reporter)\b", r"\be-?mail: ?[\w.+-]+@", r"\bworks for (?:the )?[A-Z]",
+    r"\bis an? (?:[\w-]+ ){0,3}(?:reporter|writer|correspondent|editor|columnist) (?:for|at|with) ",
+    r"\bstaff writers?\b.{0,80}@",
+)
+# A line made only of e-mail addresses, phone numbers and handles: a contact footer.
+CONTACT_LINE = re.compile(r"^(?:[\w.+-]+@[\w-]+\.[\w.]+|\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}|@\w+|twitter|e-?mail|"
+                          r"phone|[|,;:/•·]|or|and|\s)+$", re.I)
+# A copyright notice glued to the end of an article paragraph.
+COPYRIGHT_TAIL = re.compile(r"\s*(?:©|\(c\)|copyright)\s*\d{4}[^.©]{0,80}\.?\s*$", re.I)
+# A heading that introduces a list of other stories' headlines.
+TEASER_HEADING = _any(r"also", r"related(?: stories| articles| coverage| content)?", r"more (?:on|from) .{0,40}",
+                      r"top (?:news|stories)", r"(?:most )?(?:popular|read)", r"trending(?: now)?",
+                      r"lee también", r"lesen sie auch", r"читайте также", r"mehr zum thema")
+
+# A line that is only a date and perhaps a time: "January 12, 2014 5:48 PM EST".
+_TIME = r"(?:\s*(?:at|um|a las|в|-|,|\|)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+DATE_ONLY = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?(?:"
+    r"[A-Za-zäéû]{3,9}\.? \d{1,2},? \d{4}|\d{1,2}\.? [A-Za-zäéû]{3,9}\.? \d{4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})" + _TIME + r"\s*$", re.I)

@@ -89,7 +89,7 @@ def _normal(name: str) -> str:
     return _SEPARATORS.sub("", name).lower()
 
 
-class _Record:
+class Record:
     """A JSON object or CSV row with field lookup by candidate name."""
 
     def __init__(self, values: Mapping[str, Any]):
@@ -111,11 +111,14 @@ class _Record:
         for part in dotted.split("."):
             if not isinstance(value, Mapping):
                 return None
-            found = _Record(value).lookup(part)
+            found = Record(value).lookup(part)
             if found is None:
                 return None
             value = found[1]
         return dotted, value
+
+    def has_any(self, candidates: tuple[str, ...]) -> bool:
+        return any(self.lookup(candidate) is not None for candidate in candidates)
 
     def first(self, candidates: tuple[str, ...], skip: str | None = None) -> tuple[str, str] | None:
         """The first candidate that is present with a non-empty value: (field, text)."""
@@ -164,7 +167,7 @@ def date_hint(text: str) -> str:
 def record_to_document(values: Mapping[str, Any], origin: str, mapping: FieldMapping,
                        max_document_bytes: int, encoding: str = "utf-8") -> RawDocument | Rejected:
     """Map one JSON object or CSV row to a document, or say why it cannot be one."""
-    record = _Record(values)
+    record = Record(values)
     found = record.first(mapping.text)
     if found is None:
         return Rejected(origin, _no_text_reason(record, mapping))
@@ -183,7 +186,7 @@ def record_to_document(values: Mapping[str, Any], origin: str, mapping: FieldMap
     return RawDocument(origin=origin, body=body, kind=kind, hints=hints, encoding=encoding)
 
 
-def _no_text_reason(record: _Record, mapping: FieldMapping) -> str:
+def _no_text_reason(record: Record, mapping: FieldMapping) -> str:
     present = [found[0] for found in map(record.lookup, mapping.text) if found is not None]
     if present:
         others = f" (so are {', '.join(map(repr, present[1:]))})" if len(present) > 1 else ""

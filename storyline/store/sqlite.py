@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from itertools import islice
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -60,6 +60,9 @@ class SQLiteStore(Store):
         self._conn: sqlite3.Connection | None = connect_sqlite(location)
         try:
             apply_migrations(self._conn, location)
+        except sqlite3.Error as exc:
+            self.close()
+            raise StoreError(f"cannot prepare database {location}: {exc}") from exc
         except BaseException:
             self.close()
             raise
@@ -71,6 +74,7 @@ class SQLiteStore(Store):
 
     @property
     def conn(self) -> sqlite3.Connection:
+        """The open connection, for diagnostics and tests; the store's methods do the work."""
         if self._conn is None:
             raise StoreError(f"the store {self.location} is closed")
         return self._conn
@@ -90,13 +94,19 @@ class SQLiteStore(Store):
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
-            raise StoreError(f"database {self.location}: {exc}") from exc
+            raise StoreError(self._failure(exc)) from exc
         except BaseException:
             self._rollback()
             raise
 
-    def _snapshot(self) -> Any:
+    def _snapshot(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._transaction("BEGIN")
+
+    def _failure(self, exc: sqlite3.Error) -> str:
+        message = f"database {self.location} failed: {exc}"
+        if "locked" in str(exc):
+            message += "; another process kept it busy for 30 s, try again when it is done"
+        return message
 
     def _rollback(self) -> None:
         if self._conn is not None and self._conn.in_transaction:
@@ -111,6 +121,7 @@ class SQLiteStore(Store):
     # -- writing ------------------------------------------------------------------------
 
     def add_articles(self, pairs: Sequence[tuple[RawDocument, Article]]) -> int:
+        pairs = list(pairs)
         now = codec.now_iso()
         with self._transaction() as conn:
             stored = self._known(conn, [article.article_id for _, article in pairs])

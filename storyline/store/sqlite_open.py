@@ -34,7 +34,8 @@ def connect_sqlite(location: str) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "not a database" in str(exc):
-            raise StoreError(f"{location} is not a Storyline database (file is not SQLite)") from None
+            message = f"{location} is not a Storyline database (file is not SQLite)"
+            raise StoreError(message) from None
         raise StoreError(f"cannot open database {location}: {exc}") from None
     conn.row_factory = sqlite3.Row
     return conn
@@ -46,10 +47,18 @@ def _check_file(path: Path) -> None:
     if not path.exists():
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
-            raise StoreError(f"cannot create database {path}: folder {folder} does not exist")
+            raise StoreError(f"cannot create database {path}: folder {folder} does not exist"
+                             + _absolute_hint(path))
         return
     if not _looks_like_sqlite(path):
         raise StoreError(f"{path} is not a Storyline database (file is not SQLite)")
+
+
+def _absolute_hint(path: Path) -> str:
+    # sqlite:///data/news.db is the relative path data/news.db; absolute needs four slashes.
+    if not path.is_absolute() and (Path("/") / path).parent.is_dir():
+        return f" (for the absolute path /{path} write sqlite:////{path})"
+    return ""
 
 
 def _looks_like_sqlite(path: Path) -> bool:

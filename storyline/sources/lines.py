@@ -1,0 +1,106 @@
+"""Reading a large text container line by line, with bounded memory.
+
+A line longer than the limit is skipped without being held in memory, and a line that does
+not decode is reported rather than stopping the file: one bad line in a crawl dump should
+cost that line only.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
+
+from .decode import NotText, decode_bytes
+
+_SKIP_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based
+    text: str | None  # None when the line was longer than the limit and skipped
+    problem: str | None = None  # why the text is approximate (it did not decode)
+
+
+def container_encoding(head: bytes) -> str | NotText:
+    """The encoding of a container, judged from its first bytes.
+
+    A UTF-8 dump with one damaged line stays UTF-8 (that line is rejected later) instead
+    of being read as a legacy encoding from end to end.
+    """
+    decoded = decode_bytes(head, complete=False)
+    if isinstance(decoded, NotText):
+        return decoded
+    if decoded.encoding != "utf-8" and _mostly_utf8(head):
+        return "utf-8"
+    return decoded.encoding
+
+
+def _mostly_utf8(head: bytes) -> bool:
+    """Most complete non-ASCII lines of ``head`` are valid UTF-8 (legacy-encoded text with
+    accented letters almost never is)."""
+    lines = [line for line in head.split(b"\n")[:-1] if not line.isascii()]
+    valid = 0
+    for line in lines:
+        try:
+            line.decode("utf-8")
+            valid += 1
+        except UnicodeDecodeError:
+            pass
+    return bool(lines) and 2 * valid >= len(lines)
+
+
+def read_lines(stream: BinaryIO, encoding: str, max_line_bytes: int) -> Iterator[Line]:
+    """The lines of ``stream`` decoded with ``encoding``, each with its line ending."""
+    if encoding.startswith(("utf-16", "utf-32")):
+        yield from _wide_lines(stream, encoding, max_line_bytes)
+        return
+    number = 0
+    while True:
+        raw = stream.readline(max_line_bytes + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+            _skip_rest_of_line(stream)
+            yield Line(number, None)
+            continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        yield _decode_line(number, raw, encoding)
+
+
+def _decode_line(number: int, raw: bytes, encoding: str) -> Line:
+    try:
+        return Line(number, raw.decode(encoding))
+    except UnicodeDecodeError as exc:
+        problem = (f"not valid {encoding} text ({exc.reason}: byte 0x{raw[exc.start]:02x} "
+                   f"at column {exc.start + 1})")
+        return Line(number, raw.decode(encoding, errors="replace"), problem)
+
+
+def _skip_rest_of_line(stream: BinaryIO) -> None:
+    while True:
+        chunk = stream.readline(_SKIP_CHUNK)
+        if not chunk or chunk.endswith(b"\n"):
+            return
+
+
+def _wide_lines(stream: BinaryIO, encoding: str, max_line_bytes: int) -> Iterator[Line]:
+    """UTF-16/32 text cannot be split at newline bytes: let a text wrapper do it."""
+    family = "utf-16" if encoding.startswith("utf-16") else "utf-32"  # the BOM picks the order
+    text = io.TextIOWrapper(stream, encoding=family, errors="replace", newline="")
+    max_chars = max_line_bytes // 2
+    number = 0
+    while True:
+        line = text.readline(max_chars + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > max_chars and not line.endswith("\n"):
+            while (rest := text.readline(_SKIP_CHUNK)) and not rest.endswith("\n"):
+                pass
+            yield Line(number, None)
+            continue
+        yield Line(number, line.lstrip("\ufeff") if number == 1 else line)
