@@ -209,8 +209,8 @@ class Engine:
 
 
 def demo_corpus_path() -> Path:
-    """The bundled demo corpus (fictional articles written for Storyline)."""
-    return Path(str(resources.files("storyline") / "demo_corpus"))
+    """The bundled demo corpus's articles (fictional, written for Storyline; see its README)."""
+    return Path(str(resources.files("storyline") / "demo_corpus" / "articles"))
 
 
 def _keep_identity(redone: Article, stored: Article) -> Article:

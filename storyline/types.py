@@ -104,9 +104,9 @@ class Article:
     title: str | None = None
     subtitle: str | None = None
     published: str | None = None  # ISO 8601 date or date-time
-    date_source: str | None = None  # header | field | html-meta | url | text
+    date_source: str | None = None  # header | field (JSON, CSV, feed, WARC) | html-meta | url | text
     outlet: str | None = None
-    outlet_source: str | None = None  # field | feed | domain | text
+    outlet_source: str | None = None  # header | field (JSON, CSV, feed) | html-meta | text | domain
     url: str | None = None
     language: str | None = None  # ISO 639-1 code of the body
     paragraph_languages: tuple[str, ...] = ()  # one code per paragraph of ``text``

@@ -57,6 +57,7 @@ def _corpus_dir() -> Path:
 
 
 CORPUS = _corpus_dir()
+ARTICLES = CORPUS / "articles"  # what 'storyline demo' ingests; gold.json paths are relative to it
 
 
 @dataclass
@@ -113,8 +114,8 @@ def _txt_doc(path: Path) -> Doc:
 
 def _read_documents() -> dict[str, Doc]:
     docs: dict[str, Doc] = {}
-    for path in sorted(p for p in CORPUS.rglob("*") if p.is_file()):
-        rel = path.relative_to(CORPUS).as_posix()
+    for path in sorted(p for p in ARTICLES.rglob("*") if p.is_file()):
+        rel = path.relative_to(ARTICLES).as_posix()
         if rel in NOT_DOCUMENTS or "__pycache__" in rel:
             continue
         if path.suffix == ".txt":
@@ -301,7 +302,7 @@ def test_outlet_boilerplate_recurs_in_every_article_of_the_outlet(documents, gol
 
 
 def test_html_pages_declare_their_charset_and_metadata():
-    pages = sorted((CORPUS / "html").glob("*.html"))
+    pages = sorted((ARTICLES / "html").glob("*.html"))
     assert len(pages) >= 6
     charsets = {}
     for page in pages:
@@ -315,7 +316,7 @@ def test_html_pages_declare_their_charset_and_metadata():
     assert set(legacy.values()) == {"windows-1251", "iso-8859-1"}
     for name in legacy:  # the legacy pages really are in their legacy charset
         with pytest.raises(UnicodeDecodeError):
-            (CORPUS / "html" / name).read_bytes().decode("utf-8")
+            (ARTICLES / "html" / name).read_bytes().decode("utf-8")
 
 
 def test_every_absolute_link_uses_the_reserved_example_tld():
@@ -340,7 +341,7 @@ def test_warc_is_reproducible_from_its_script(tmp_path):
         sys.dont_write_bytecode = dont_write
         sys.modules.pop(spec.name, None)
     rebuilt = module.write_warc(tmp_path / "crawl-2024-06.warc.gz")
-    assert rebuilt.read_bytes() == (CORPUS / "warc" / "crawl-2024-06.warc.gz").read_bytes()
+    assert rebuilt.read_bytes() == (ARTICLES / "warc" / "crawl-2024-06.warc.gz").read_bytes()
     for page in module.PAGES:
         assert re.findall(r"https?://([A-Za-z0-9.-]+)", page.html)
         assert all(h.endswith(".example") for h in re.findall(r"https?://([A-Za-z0-9.-]+)", page.html))

@@ -227,6 +227,20 @@ def test_broken_json_array_keeps_earlier_records_then_one_rejection(tmp_path):
                           "the rest of the file was skipped")
 
 
+def test_oversized_records_in_a_json_array(tmp_path):
+    """A record over the limit is rejected alone; one too large to even parse within the
+    limit ends the file, since where the next record starts cannot be known."""
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps([{"text": "small"}, {"text": "x" * 5000}, {"text": "after"},
+                                {"text": "y" * 200_000}, {"text": "lost"}], indent=1))
+    small, too_big, after, huge = read(path, max_document_bytes=1000)
+    assert (small.body, after.body) == ("small", "after")
+    assert too_big == Rejected(f"{path}:5", "text field 'text' is 5 KB, larger than the 1000 bytes limit "
+                                            "for one document; raise max_document_mb or split it")
+    assert huge == Rejected(f"{path}:11", "record is larger than the 1000 bytes limit for one document; "
+                                          "raise max_document_mb or split it; the rest of the file was skipped")
+
+
 def test_json_file_holding_json_lines_is_read_line_by_line(tmp_path):
     path = write_jsonl(tmp_path / "lines.json", [json.dumps({"text": "a"}), "{oops", json.dumps({"text": "b"})])
     assert detect_format(str(path)) == "jsonl"
@@ -271,6 +285,15 @@ def test_csv_runaway_quote_stops_the_file_with_one_rejection(tmp_path):
     [bad] = rejections(items)
     assert bad.origin == f"{path}:3"
     assert "a quote is never closed" in bad.reason and "rest of the file was skipped" in bad.reason
+
+
+def test_csv_row_that_is_not_valid_utf8_is_rejected_alone(tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_bytes("title,text\nÉté,Première ligne.\n".encode() + b"b,caf\xe9\n"
+                     + "Über,Dritte Zeile.\n".encode())
+    first, bad, third = read(path)
+    assert (first.body, third.body, first.encoding) == ("Première ligne.", "Dritte Zeile.", "utf-8")
+    assert bad.origin == f"{path}:3" and bad.reason.startswith("not valid utf-8 text")
 
 
 def test_csv_row_with_more_cells_than_the_header(tmp_path):
@@ -391,6 +414,13 @@ def test_feed_url_is_fetched_and_parsed(http_site):
                                                 "page; the page links to a feed at /rss.xml")
 
 
+def test_feed_url_larger_than_the_file_limit(http_site):
+    base, pages = http_site
+    pages["/big"] = ("application/rss+xml", RSS.encode("cp1251"))
+    reason = only_rejection(read(f"{base}/big", max_file_bytes=100)).reason
+    assert reason.startswith("file is ") and reason.endswith("limit for one container file; raise max_file_mb or split it")
+
+
 def test_unreachable_feed_url_is_one_rejection():
     import socket
     with socket.socket() as probe:  # a port nobody listens on
@@ -449,6 +479,32 @@ def test_truncated_warc_keeps_earlier_records_then_one_rejection(tmp_path, name,
     assert damage.reason.startswith("truncated or corrupt after record ")
 
 
+def record_bounds(path: Path) -> list[tuple[int, int]]:
+    from warcio.archiveiterator import ArchiveIterator
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        return [(iterator.get_record_offset(), iterator.get_record_length()) for _ in iterator]
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_a_warc_cut_anywhere_gives_at_most_one_rejection(tmp_path, name):
+    """Cut between records the file is a shorter valid archive; cut anywhere else, the
+    damage is reported once, whether warcio raised or stopped quietly."""
+    whole = write_warc(tmp_path / name, compress=name.endswith(".gz"))
+    data, bounds = whole.read_bytes(), record_bounds(whole)
+    # A plain record is closed by "\r\n\r\n": without at least "\r\n" it may be cut anywhere.
+    closing = range(1) if name.endswith(".gz") else range(2, 5)
+    clean_cuts = {start + length + gap for start, length in bounds for gap in closing}
+    near_boundaries = {start + length + gap for start, length in bounds for gap in range(-1, 6)}
+    path = tmp_path / f"cut-{name}"
+    for cut in sorted(c for c in set(range(1, len(data), 23)) | near_boundaries if c < len(data)):
+        path.write_bytes(data[:cut])
+        damage = rejections(read(path))
+        expected = 0 if cut in clean_cuts else 1
+        assert len([r for r in damage if "truncated" in r.reason]) == expected, (cut, damage)
+        assert all(r.reason.startswith(("truncated or corrupt", "no HTML or text")) for r in damage)
+
+
 def test_file_that_is_not_a_warc(tmp_path):
     path = tmp_path / "fake.warc"
     path.write_text("hello, I am not an archive\n")
@@ -490,6 +546,13 @@ def test_container_above_the_file_limit(tmp_path):
     path = write_jsonl(tmp_path / "big.jsonl", [json.dumps({"text": "x" * 100})] * 50)
     reason = only_rejection(read(path, max_file_bytes=1024)).reason
     assert reason.startswith("file is ") and "limit for one container file; raise max_file_mb" in reason
+
+
+def test_pipe_in_a_folder_is_not_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "a.txt").write_text("words")
+    assert list(discover([str(tmp_path)])) == [
+        str(tmp_path / "a.txt"), Rejected(str(tmp_path / "pipe"), "not a regular file (a pipe, socket or device)")]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")

@@ -24,7 +24,7 @@ from warcio.warcwriter import WARCWriter
 
 logger = logging.getLogger(__name__)
 
-OUTPUT = Path(__file__).parent / "warc" / "crawl-2024-06.warc.gz"
+OUTPUT = Path(__file__).parent / "articles" / "warc" / "crawl-2024-06.warc.gz"
 CRAWL_DATE = "2024-06-28T03:00:00Z"
 
 

@@ -20,7 +20,7 @@ from .clean import Cleaned, clean_paragraphs
 from .html import html_main_text
 from .language import article_languages
 from .metadata import (date_from_url, date_in_text, normalise_date, outlet_from_text,
-                       outlet_from_url, take_header)
+                       outlet_from_url, outlet_name, take_header)
 from .paragraphs import Span, normalise, paragraph_key, split_paragraphs
 
 __all__ = ["Prepared", "prepare", "finish", "extract_article", "paragraph_key"]
@@ -53,7 +53,7 @@ def prepare(doc: RawDocument, *, boilerplate_max_chars: int = 400) -> Prepared |
         return Rejected(doc.origin, what, stage="extract")
     header, removed, spans = take_header(text, split_paragraphs(text))
     fields, sources = _merge_fields(doc.hints, page_meta, header)
-    outlet = fields.get("outlet") or outlet_from_url(fields.get("url"))
+    outlet = outlet_name(fields.get("outlet")) or outlet_from_url(fields.get("url"))
     if not outlet:  # the outlet may only be named inside its own appeal
         probe = clean_paragraphs(text, spans, title=fields.get("title"))
         outlet = outlet_from_text([(r.reason, r.text) for r in probe.removals])
@@ -112,8 +112,8 @@ def _unrelated_to_title(title: str | None, body: str) -> bool:
     if not title or len(body) >= 600:
         return False
     headline = re.split(r"\s+[-|–—]{1,2}\s+", title)[0]
-    words = {w for w in normalise(headline).split() if len(w) >= 4}
-    return len(words) >= 3 and not words & set(normalise(body).split())
+    stems = {w[:4] for w in normalise(headline).split() if len(w) >= 4}  # "ferry" ~ "ferries"
+    return len(stems) >= 3 and not stems & {w[:4] for w in normalise(body).split()}
 
 
 def _published(prepared: Prepared, paragraphs: list[str]) -> tuple[str | None, str | None]:
@@ -135,7 +135,7 @@ def _outlet(prepared: Prepared, cleaned: Cleaned) -> tuple[str | None, str | Non
     fields = prepared.fields
     if fields.get("outlet"):
         source = prepared.field_sources["outlet"]
-        return fields["outlet"], "feed" if prepared.doc.hints.get("feed") else source
+        return outlet_name(fields["outlet"]), source
     named = outlet_from_text([(r.reason, r.text) for r in cleaned.removals])
     if named:
         return named, "text"

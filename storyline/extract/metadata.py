@@ -166,6 +166,17 @@ def outlet_from_url(url: str | None) -> str | None:
     return host or None
 
 
+_TAGLINE = re.compile(r"\s+[-|–—:]\s+.*$")
+
+
+def outlet_name(value: str | None) -> str | None:
+    """An outlet's name without the tagline sites append ("Lantern - Markets, Economy")."""
+    if not value:
+        return None
+    name = _TAGLINE.sub("", value.strip())
+    return name if len(name) >= 2 else value.strip()
+
+
 _NAME = re.compile(r"\b((?:The |El |La |Die |Der |Le )?[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|of|de|del))*"
                    r" [A-Z][\w&'’.-]*|[A-Z][A-Za-z]*[A-Z][\w]*)")
 _COPYRIGHT_NAME = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*(?:[-–]\s*\d{4})?\s*)?(?:by\s+)?"

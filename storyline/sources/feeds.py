@@ -17,7 +17,7 @@ from ..types import RawDocument, Rejected
 from .common import Limits, container_too_large, document_too_large, format_size
 from .decode import canonical_encoding
 from .records import GZIP_ERRORS, open_checked
-from .sniff import looks_like_html
+from .sniff import has_markup, looks_like_html
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ _ROOT = re.compile(rb"<([A-Za-z][\w.:-]*)")
 _FEED_LINK = re.compile(r"<link\b[^>]*type=[\"']application/(?:rss|atom)\+xml[\"'][^>]*>", re.I)
 _HREF = re.compile(r"href=[\"']([^\"']+)[\"']", re.I)
 _TAGS = re.compile(r"<[^>]+>")
-_ENTITY = re.compile(r"&#?\w+;")
 
 
 def read_feed_file(path: str, limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
@@ -176,7 +175,7 @@ def entry_to_document(entry, feed, origin: str, limits: Limits, encoding: str) -
     if size > limits.max_document_bytes:
         return Rejected(origin, document_too_large(size, limits.max_document_bytes, "entry"))
     is_html_type = "html" in (detail.get("type") or "")
-    kind = "html" if looks_like_html(body) or (is_html_type and _ENTITY.search(body)) else "text"
+    kind = "html" if looks_like_html(body) or (is_html_type and has_markup(body)) else "text"
     hints = {
         "title": _plain(entry.get("title_detail")) or entry.get("title"),
         "date": _entry_date(entry),

@@ -11,7 +11,8 @@ import io
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
-from .decode import NotText, decode_bytes
+from .decode import Decoded, NotText, decode_bytes
+from .sniff import binary_kind
 
 _SKIP_CHUNK = 1 << 20
 
@@ -26,15 +27,15 @@ class Line:
 def container_encoding(head: bytes) -> str | NotText:
     """The encoding of a container, judged from its first bytes.
 
-    A UTF-8 dump with one damaged line stays UTF-8 (that line is rejected later) instead
-    of being read as a legacy encoding from end to end.
+    A UTF-8 dump with a few damaged lines stays UTF-8 (those lines are rejected one by one
+    later) instead of being read as a legacy encoding, or refused, as a whole.
     """
     decoded = decode_bytes(head, complete=False)
-    if isinstance(decoded, NotText):
-        return decoded
-    if decoded.encoding != "utf-8" and _mostly_utf8(head):
+    if isinstance(decoded, Decoded) and decoded.encoding.startswith("utf"):
+        return decoded.encoding
+    if b"\x00" not in head and binary_kind(head) is None and _mostly_utf8(head):
         return "utf-8"
-    return decoded.encoding
+    return decoded if isinstance(decoded, NotText) else decoded.encoding
 
 
 def _mostly_utf8(head: bytes) -> bool:

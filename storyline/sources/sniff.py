@@ -45,9 +45,12 @@ _MAGIC = (
 )
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
-_HTML_TAGS = frozenset(
-    "html head body p br div span a img ul ol li h1 h2 h3 h4 h5 h6 blockquote figure "
-    "figcaption table tr td article section header footer main em strong b i".split()
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
+# Tags that give text its structure. Inline tags (<em>, <a>) also turn up in plain-text
+# dumps, where reading the body as HTML would merge its paragraphs.
+_BLOCK_TAGS = frozenset(
+    "html head body p br div ul ol li h1 h2 h3 h4 h5 h6 blockquote figure figcaption table "
+    "tr td article section header footer main".split()
 )
 
 
@@ -110,18 +113,20 @@ def _first_line_is_json_object(text: str) -> bool:
 
 
 def looks_like_html(text: str) -> bool:
-    """True for markup: text that starts with a tag, or that carries common HTML tags.
-
-    A lone ``<`` or an unknown ``<tag>`` in prose is not enough: two known HTML tags are.
-    """
+    """True for markup: text that starts with a tag, or that carries two structural tags
+    (``<p>``, ``<br>``, ``<div>``...). A lone ``<`` or inline ``<em>`` is not enough."""
     stripped = text.lstrip()
-    first = _TAG.match(stripped)
-    if first and stripped.startswith("<"):
+    if stripped.startswith("<") and _TAG.match(stripped):
         return True
-    known = 0
+    structural = 0
     for match in _TAG.finditer(text, 0, 200_000):
-        if match.group(2).lower() in _HTML_TAGS:
-            known += 1
-            if known >= 2:
+        if match.group(2).lower() in _BLOCK_TAGS:
+            structural += 1
+            if structural >= 2:
                 return True
     return False
+
+
+def has_markup(text: str) -> bool:
+    """Any tag or character entity at all (for text a feed declares to be HTML)."""
+    return bool(_TAG.search(text) or _ENTITY.search(text))

@@ -70,7 +70,7 @@ def read_warc(path: str, limits: Limits = Limits()) -> Iterator[RawDocument | Re
 
 
 def _not_an_archive(signature: bytes) -> str:
-    if any(known.startswith(signature.strip()) for known in _SIGNATURES):
+    if any(known.startswith(signature.strip()) for known in (*_SIGNATURES, GZIP_MAGIC)):
         return "truncated or corrupt before the first complete record: the file is cut off"
     first_line = signature.strip().split(b"\n", 1)[0][:40].decode("utf-8", "replace").strip()
     return f"not a WARC or ARC file: it starts with {first_line!r}, not 'WARC/'"
