@@ -135,14 +135,20 @@ class Engine:
         return {p.outlet for p in prepared if p.outlet}
 
     def _learn(self, prepared: list[Prepared]) -> dict[str, frozenset[str]]:
-        """Count this batch's short paragraphs per outlet, then read what recurs."""
-        rows = [(p.outlet, key, p.doc.content_hash) for p in prepared if p.outlet for key in p.keys]
-        if not rows:
+        """Count this batch's short paragraphs per outlet, then read which of them recur."""
+        by_outlet: dict[str, set[str]] = {}
+        for item in prepared:
+            if item.outlet:
+                by_outlet.setdefault(item.outlet, set()).update(item.keys)
+        if not by_outlet:
             return {}
-        self.store.record_paragraphs(rows)
-        return self.store.boilerplate_keys({r[0] for r in rows},
-                                           self.settings["boilerplate_min_articles"],
-                                           keys={r[1] for r in rows})
+        self.store.record_paragraphs((p.outlet, key, p.doc.content_hash)
+                                     for p in prepared if p.outlet for key in p.keys)
+        minimum = self.settings["boilerplate_min_articles"]
+        learned: dict[str, frozenset[str]] = {}
+        for outlet, keys in by_outlet.items():  # only this outlet's keys: a small lookup each
+            learned.update(self.store.boilerplate_keys([outlet], minimum, keys=keys))
+        return learned
 
     def relearn_boilerplate(self, outlets: Iterable[str]) -> int:
         """Re-clean stored articles that still carry paragraphs learned as boilerplate since

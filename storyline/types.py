@@ -16,13 +16,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Mapping
 
 BodyKind = Literal["text", "html"]
 
 #: Keys a source may put into ``RawDocument.hints``: what the container (a JSON field, a
-#: feed entry, an HTTP header) already says about the document.
-HINT_KEYS = ("title", "subtitle", "date", "url", "outlet", "lang", "author")
+#: feed entry, an HTTP header) already says about the document. ``fetched`` is when a
+#: crawler fetched it (WARC-Date), a last resort for the publication date.
+HINT_KEYS = ("title", "subtitle", "date", "url", "outlet", "lang", "author", "fetched")
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class RawDocument:
     hints: Mapping[str, str] = field(default_factory=dict)
     encoding: str = "utf-8"
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         """Key of the document: the same body with the same hints is the same article.
 
@@ -104,7 +106,7 @@ class Article:
     title: str | None = None
     subtitle: str | None = None
     published: str | None = None  # ISO 8601 date or date-time
-    date_source: str | None = None  # header | field (JSON, CSV, feed, WARC) | html-meta | url | text
+    date_source: str | None = None  # header | field (JSON, CSV, feed) | html-meta | url | text | crawl
     outlet: str | None = None
     outlet_source: str | None = None  # header | field (JSON, CSV, feed) | html-meta | text | domain
     url: str | None = None

@@ -140,7 +140,9 @@ def test_only_boilerplate_is_rejected():
 
 
 def test_metadata_helpers():
-    assert normalise_date("Tue, 14 May 2024 10:00:00 +0000") == "2024-05-14T10:00:00"
+    assert normalise_date("Tue, 14 May 2024 10:00:00 +0200") == "2024-05-14T10:00:00+02:00"
+    assert normalise_date("2024-06-05T19:45:00Z") == "2024-06-05T19:45:00+00:00"
+    assert normalise_date("2024-06-05 19:45") == "2024-06-05T19:45:00"
     assert normalise_date("14 de mayo de 2024") == "2024-05-14"
     assert normalise_date("14. Mai 2024") == "2024-05-14"
     assert normalise_date("14 мая 2024") == "2024-05-14"

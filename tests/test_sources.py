@@ -328,6 +328,7 @@ RSS = """<?xml version="1.0" encoding="windows-1251"?>
 <description>Кратко.</description>
 <content:encoded><![CDATA[<p>{russian}</p>]]></content:encoded></item>
 <item><title>Только описание</title><link>https://vesti.example/2</link><description>Просто текст.</description></item>
+<item><title>Ссылка</title><description>См. &lt;a href="https://vesti.example/3"&gt;здесь&lt;/a&gt;</description></item>
 </channel></rss>""".format(russian=RUSSIAN)
 
 
@@ -337,7 +338,7 @@ def test_atom_feed_full_content_and_hints(tmp_path):
     entry, empty = read(path)
     assert entry.origin == f"{path}#entry 1" and entry.kind == "html"
     assert entry.body == f"<p>{FRENCH}</p><p>Deuxième paragraphe.</p>"
-    assert entry.hints == {"title": "Négociations à Genève", "date": "2024-05-14T08:30:00Z",
+    assert entry.hints == {"title": "Négociations à Genève", "date": "2024-05-14T10:30:00+02:00",
                            "url": "https://quotidien.example/geneve", "outlet": "Le Quotidien",
                            "lang": "fr", "author": "Anne Martin"}
     assert empty == Rejected(f"{path}#entry 2", "entry has no content or summary ('Sans contenu')")
@@ -346,11 +347,12 @@ def test_atom_feed_full_content_and_hints(tmp_path):
 def test_rss_feed_in_windows_1251_prefers_full_content_over_summary(tmp_path):
     path = tmp_path / "feed.rss"
     path.write_bytes(RSS.encode("cp1251"))
-    full, summary_only = read(path)
+    full, summary_only, inline_link = read(path)
     assert (full.body, full.kind, full.encoding) == (f"<p>{RUSSIAN}</p>", "html", "cp1251")
     assert full.hints["outlet"] == "Вести" and full.hints["lang"] == "ru"
-    assert full.hints["date"] == "2024-05-14T06:00:00Z"
+    assert full.hints["date"] == "Tue, 14 May 2024 09:00:00 +0300"  # as written; extract normalises
     assert (summary_only.body, summary_only.kind) == ("Просто текст.", "text")
+    assert (inline_link.body, inline_link.kind) == ('См. <a href="https://vesti.example/3">здесь</a>', "html")
 
 
 @pytest.mark.parametrize("content, reason", [
@@ -392,7 +394,7 @@ def http_site():
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", pages
     server.shutdown()
@@ -461,7 +463,8 @@ def test_warc_yields_successful_html_and_text_responses(tmp_path, name):
     page, text, resource = read(path)
     assert page.origin == f"{path}#record 3" and page.kind == "html" and page.encoding == "cp1251"
     assert page.body == f"<html><body><p>{RUSSIAN}</p></body></html>"
-    assert page.hints["url"] == "https://w.example/a" and page.hints["date"].startswith("20")
+    assert page.hints["url"] == "https://w.example/a" and page.hints["fetched"].startswith("20")
+    assert "date" not in page.hints  # the crawl time is not the publication date
     assert (text.origin, text.kind, text.body) == (f"{path}#record 6", "text", FRENCH)
     assert (resource.origin, resource.kind) == (f"{path}#record 7", "html")
 
@@ -525,6 +528,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
     ("image", PNG, "binary file (looks like PNG image), not text"),
     ("doc.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary file (looks like PDF document), not text"),
     ("zipped.csv", b"PK\x03\x04" + bytes(40), "binary file (looks like ZIP archive, or a .docx/.xlsx/.epub), not text"),
+    ("letter", b"{\\rtf1\\ansi Dear editor}", "binary file (looks like RTF document), not text"),
     ("nul.txt", b"text\x00with\x00nul", "binary file (contains NUL bytes), not text"),
     ("notes.gz", gzip.compress(b"plain words\n"), "binary file (looks like gzip archive), not text; decompress it first"),
 ])
@@ -653,12 +657,24 @@ def test_order_is_deterministic_whatever_the_creation_order(tmp_path):
     assert read(first) == read(first)
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("<p>One.</p><p>Two.</p>", True),
+    ("  <div class='story'>Text</div>", True),
+    ("Lead paragraph.<br>Second line.</p>", True),
+    ("A plain dump with <em>emphasis</em> and <em>more</em> inline tags.", False),
+    ("If a < b and c > d, nothing here is markup.", False),
+])
+def test_html_bodies_are_told_from_text(body, expected):
+    from storyline.sources.sniff import looks_like_html
+    assert looks_like_html(body) is expected
+
+
 # --------------------------------------------------------------------------- settings and seeds
 
 def test_field_mapping_from_settings_and_bad_overrides():
     mapping = FieldMapping.from_settings(load_settings({"field_text": "story, body"}))
     assert mapping.text == ("story", "body") and mapping.title == ("title", "headline", "name")
-    with pytest.raises(SettingsError, match="--field expects PIECE=FIELD"):
+    with pytest.raises(SettingsError, match="--field expects NAME=COLUMN"):
         mapping.override("body")
     with pytest.raises(SettingsError, match="one of title, text"):
         mapping.override("headline=h")

@@ -123,12 +123,13 @@ def _published(prepared: Prepared, paragraphs: list[str]) -> tuple[str | None, s
     date = date_from_url(prepared.fields.get("url"))
     if date:
         return date, "url"
-    for removal_text in (prepared.text[s.start:s.end] for s in prepared.spans[:4]):
-        if len(removal_text) < 80:  # a standalone date line near the top ("March 01, 2008")
-            date = date_in_text(removal_text)
+    for line in (prepared.text[s.start:s.end] for s in prepared.spans[:4]):
+        if len(line) < 80:  # a standalone date line near the top ("March 01, 2008")
+            date = date_in_text(line)
             if date:
                 return date, "text"
-    return None, None
+    fetched = normalise_date(prepared.doc.hints.get("fetched"))
+    return (fetched, "crawl") if fetched else (None, None)
 
 
 def _outlet(prepared: Prepared, cleaned: Cleaned) -> tuple[str | None, str | None]:

@@ -53,7 +53,7 @@ def clean_paragraphs(text: str, spans: list[Span], *, title: str | None = None,
         reason = _rule_reason(para, result)
         if reason is None and index in doubled:
             reason = "teaser"
-        if P.TEASER_HEADING.fullmatch(para.strip(" :.»")):
+        if len(para) < 60 and P.TEASER_HEADING.fullmatch(para.lower().strip(" :.»")):
             reason, in_teaser_list = "teaser", True
         elif in_teaser_list and reason is None and _looks_like_heading(para, 160):
             reason = "teaser"  # a headline in the list of other stories under "ALSO:"
@@ -73,42 +73,52 @@ def clean_paragraphs(text: str, spans: list[Span], *, title: str | None = None,
 
 
 def _rule_reason(para: str, result: Cleaned) -> str | None:
-    """The reason a single paragraph is not article text, judged on its own."""
-    short = len(para) <= _SHORT
-    bare = para.strip(" .!·•|-–—")
-    if len(para) < 200 and P.ATTRIBUTION.match(para):
+    """The reason a single paragraph is not article text, judged on its own.
+
+    Length guards come first: they are cheap, and a long paragraph is article text even
+    when it mentions a cookie or a donation.
+    """
+    size, low = len(para), para.lower()
+    bare = low.strip(" .!·•|-–—")
+    if size < 200 and P.ATTRIBUTION.match(para):
         _note_credit(para, result)
         return "attribution"
-    if len(para) < 300 and P.PHOTO_LABEL.match(para):
+    if size < 300 and P.PHOTO_LABEL.match(low):
         _note_credit(para, result)
         return "photo-credit"
-    if len(para) < 400 and P.CREDIT_TAIL.search(para):
-        _note_credit(P.CREDIT_TAIL.search(para).group(0), result)
+    credit = P.CREDIT_TAIL.search(para) if size < 400 else None
+    if credit:
+        _note_credit(credit.group(0), result)
         return "caption"
-    if len(para) < 600 and P.PHOTO_TAIL.search(para):
+    if size < 600 and P.PHOTO_TAIL.search(low):
         return "caption"
-    if P.APPEAL.search(para) and _FIRST_PERSON.search(para) and (
-            len(para) < 400 or len(P.APPEAL.findall(para)) >= 2):
+    if any(t in low for t in P.APPEAL_TRIGGERS) and P.APPEAL.search(low) and \
+            _FIRST_PERSON.search(para) and (size < 400 or len(P.APPEAL.findall(low)) >= 2):
         return "appeal"
-    if len(para) < 400 and P.NEWSLETTER.search(para):
+    if size < 400 and any(t in low for t in P.NEWSLETTER_TRIGGERS) and P.NEWSLETTER.search(low):
         return "newsletter"
-    if len(para) < 500 and P.COOKIE.search(para):
+    if size < 500 and "cookie" in low and P.COOKIE.search(low):
         return "cookie"
+    return _short_reason(para, low, bare) if size < 600 else None
+
+
+def _short_reason(para: str, low: str, bare: str) -> str | None:
+    size = len(para)
     if len(bare) < 80 and P.INTERFACE.fullmatch(bare):
         return "interface"
     if len(bare) < 120 and P.SHARE.fullmatch(bare):
         return "share"
-    if len(para) < 400 and P.TEASER_START.match(para):
+    if size < 400 and P.TEASER_START.match(low):
         return "teaser"
-    if short and P.COPYRIGHT.search(para):
+    if size <= _SHORT and P.COPYRIGHT.search(low):
         return "copyright"
-    if len(para) < 100 and not _SENTENCE_END.search(para) and P.BYLINE.fullmatch(para.strip()):
+    if size < 100 and not _SENTENCE_END.search(para) and P.BYLINE.fullmatch(para.strip()):
         return "byline"
-    if len(para) < 60 and P.DATE_ONLY.match(para.strip()):
+    if size < 60 and P.DATE_ONLY.match(para.strip()):
         return "byline"
-    if len(para) < 400 and P.BIO.search(para) or P.CONTACT_LINE.match(para):
+    if size < 400 and P.BIO.search(para) or P.CONTACT_LINE.match(para):
         return "byline"
-    if len(para) < 600 and P.CHROME.search(para):
+    if P.CHROME.search(low):
         return "interface"
     return None
 

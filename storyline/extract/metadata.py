@@ -23,7 +23,8 @@ _HEADER_KEYS = {
     "lang": "lang", "language": "lang",
 }
 _HEADER = re.compile(r"^\s*(" + "|".join(map(re.escape, _HEADER_KEYS)) + r")\s*[:=]?\s+", re.I)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+                       r"\s*(Z|[+-]\d{2}:?\d{2})?)?")
 _MONTHS = {
     **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july",
                                    "august", "september", "october", "november", "december"], 1)},
@@ -91,15 +92,17 @@ def normalise_date(value: str | None) -> str | None:
     value = value.strip()
     iso = _ISO_DATE.search(value)
     if iso:
-        y, m, d, hh, mm, ss = iso.groups()
+        y, m, d, hh, mm, ss, zone = iso.groups()
         if not _valid(int(y), int(m), int(d)):
             return None
-        if hh:
-            return f"{y}-{m}-{d}T{hh}:{mm}:{ss or '00'}"
+        if hh:  # keep the publisher's UTC offset: "published at 9:00" means local time
+            offset = "" if not zone else "+00:00" if zone == "Z" else zone[:3] + ":" + zone[-2:]
+            return f"{y}-{m}-{d}T{hh}:{mm}:{ss or '00'}{offset}"
         return f"{y}-{m}-{d}"
     try:  # RFC 822 dates from feeds and HTTP headers keep their time of day
         from email.utils import parsedate_to_datetime
-        return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%S")
+        parsed = parsedate_to_datetime(value)
+        return parsed.isoformat() if parsed.tzinfo else parsed.strftime("%Y-%m-%dT%H:%M:%S")
     except (TypeError, ValueError, IndexError):
         return date_in_text(value)
 

@@ -12,7 +12,9 @@
 
 Each reader is a generator that yields one item per document or rejection, so a caller
 can count progress, and never raises for bad input: it yields ``Rejected(origin, reason)``
-and goes on. The format comes from the file name, else from the content.
+and goes on. All take ``(path, *, fields=None, limits=Limits())`` (``READERS`` maps a
+format to its reader). The format comes from the file name, else from the content
+(``detect_format``). Containers may be gzipped (``dump.jsonl.gz``).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .sniff import GZIP_MAGIC, binary_kind, format_from_name, gunzip_head, sniff
 from .warc import read_warc
 
 __all__ = [
-    "FieldMapping", "Limits", "detect_format", "discover", "read_csv", "read_feed_file",
+    "READERS", "FieldMapping", "Limits", "detect_format", "discover", "read_csv", "read_feed_file",
     "read_feed_url", "read_html_file", "read_json", "read_jsonl", "read_path", "read_sources",
     "read_text_file", "read_warc",
 ]
@@ -40,14 +42,15 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _HEAD_BYTES = 65536
-_READERS: dict[str, Callable[[str, FieldMapping | None, Limits], Iterator[RawDocument | Rejected]]] = {
-    "text": lambda path, fields, limits: read_text_file(path, limits),
-    "html": lambda path, fields, limits: read_html_file(path, limits),
+#: The reader of each format; all take ``(path, *, fields=None, limits=Limits())``.
+READERS: dict[str, Callable[..., Iterator[RawDocument | Rejected]]] = {
+    "text": read_text_file,
+    "html": read_html_file,
     "jsonl": read_jsonl,
     "json": read_json,
     "csv": read_csv,
-    "feed": lambda path, fields, limits: read_feed_file(path, limits),
-    "warc": lambda path, fields, limits: read_warc(path, limits),
+    "feed": read_feed_file,
+    "warc": read_warc,
 }
 
 
@@ -69,13 +72,13 @@ def read_path(path: str, *, fields: FieldMapping | None = None,
               limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
     """The documents of one file or http(s) feed URL."""
     if is_url(path):
-        yield from _guarded(read_feed_url(path, limits), path)
+        yield from _guarded(read_feed_url(path, limits=limits), path)
         return
     found = detect_format(path)
     if isinstance(found, Rejected):
         yield found
         return
-    yield from _guarded(_READERS[found](path, fields, limits), path)
+    yield from _guarded(READERS[found](path, fields=fields, limits=limits), path)
 
 
 def detect_format(path: str) -> str | Rejected:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Mapping
 
@@ -53,10 +52,6 @@ def document_too_large(size: int | None, limit: int, what: str = "file") -> str:
 def container_too_large(size: int, limit: int) -> str:
     return (f"file is {format_size(size)}, larger than the {format_size(limit)} limit for one "
             "container file; raise max_file_mb or split it")
-
-
-def file_size(path: str) -> int:
-    return os.stat(path).st_size
 
 
 def os_error_reason(exc: OSError) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import html
+import http.client
 import logging
 import re
 import time
 import urllib.error
 import urllib.request
+import zlib
 from typing import Any, Iterator
 from xml.etree import ElementTree
 
@@ -15,8 +18,9 @@ import feedparser
 
 from ..types import RawDocument, Rejected
 from .common import Limits, container_too_large, document_too_large, format_size
+from .containers import GZIP_ERRORS, open_checked
 from .decode import canonical_encoding
-from .records import GZIP_ERRORS, open_checked
+from .fields import FieldMapping
 from .sniff import has_markup, looks_like_html
 
 logger = logging.getLogger(__name__)
@@ -31,7 +35,9 @@ _HREF = re.compile(r"href=[\"']([^\"']+)[\"']", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 
 
-def read_feed_file(path: str, limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
+def read_feed_file(path: str, *, fields: FieldMapping | None = None,
+                   limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
+    """One document per feed entry (the field mapping does not apply to feeds)."""
     opened = open_checked(path, limits)
     if isinstance(opened, Rejected):
         yield opened
@@ -49,7 +55,9 @@ def read_feed_file(path: str, limits: Limits = Limits()) -> Iterator[RawDocument
     yield from parse_feed(data, path, limits)
 
 
-def read_feed_url(url: str, limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
+def read_feed_url(url: str, *, fields: FieldMapping | None = None,
+                  limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
+    """Fetch a feed (10 s timeout, at most max_file_bytes) and read its entries."""
     fetched = fetch(url, limits.max_file_bytes)
     if isinstance(fetched, Rejected):
         yield fetched
@@ -70,10 +78,15 @@ def fetch(url: str, max_bytes: int) -> tuple[bytes, dict[str, str]] | Rejected:
         return Rejected(url, f"could not fetch: HTTP {exc.code} {exc.reason}")
     except urllib.error.URLError as exc:
         return Rejected(url, f"could not fetch: {_describe_network_error(exc.reason)}")
-    except (TimeoutError, OSError, ValueError) as exc:
+    except (TimeoutError, OSError, ValueError, http.client.HTTPException) as exc:
         return Rejected(url, f"could not fetch: {_describe_network_error(exc)}")
     if isinstance(body, str):
         return Rejected(url, body)
+    if headers.get("content-encoding", "").lower() == "gzip":  # sent although not asked for
+        try:
+            body = gzip.decompress(body)
+        except (OSError, EOFError, zlib.error) as exc:
+            return Rejected(url, f"could not fetch: the gzip-encoded response is corrupt ({exc})")
     return body, headers
 
 
@@ -98,7 +111,7 @@ def _describe_network_error(reason: Any) -> str:
         return f"no answer within {FETCH_TIMEOUT_SECONDS} s"
     if isinstance(reason, ConnectionRefusedError):
         return "connection refused"
-    return str(getattr(reason, "strerror", None) or reason)
+    return str(getattr(reason, "strerror", None) or reason) or type(reason).__name__
 
 
 # --------------------------------------------------------------------------- parsing
@@ -201,11 +214,11 @@ def _entry_body(entry) -> tuple[str, dict]:
 
 def _entry_date(entry) -> str | None:
     for key in ("published", "updated", "created"):
+        if entry.get(key):  # as written, so the publisher's UTC offset is kept
+            return entry[key]
         parsed = entry.get(f"{key}_parsed")
         if parsed:  # feedparser normalises to UTC
             return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
-        if entry.get(key):
-            return entry[key]
     return None
 
 

@@ -9,7 +9,7 @@ objects.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
@@ -23,6 +23,7 @@ FIELD_NAMES = ("title", "text", "date", "url", "outlet", "lang", "subtitle")
 _HINT_FIELDS = ("title", "subtitle", "date", "url", "outlet", "lang")
 _SEPARATORS = re.compile(r"[_\-\s]+")
 _EPOCH = re.compile(r"^\d{9,13}(\.\d+)?$")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Where a nested object keeps its printable value ({"source": {"id": 3, "name": "BBC"}}).
 _NESTED_VALUE_KEYS = ("name", "title", "value", "text", "#text")
 
@@ -71,7 +72,7 @@ class FieldMapping:
         name = name.strip().lower()
         candidates = split_candidates(value)
         if not sep or name not in FIELD_NAMES or not candidates:
-            raise SettingsError(f"--field expects PIECE=FIELD[,FIELD...] with PIECE one of "
+            raise SettingsError(f"--field expects NAME=COLUMN[,COLUMN...] with NAME one of "
                                 f"{', '.join(FIELD_NAMES)}; got {spec!r} (e.g. --field text=body_html)")
         return replace(self, **{name: candidates})
 
@@ -80,9 +81,6 @@ class FieldMapping:
         for spec in specs:
             mapping = mapping.override(spec)
         return mapping
-
-    def describe(self) -> dict[str, tuple[str, ...]]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def _normal(name: str) -> str:
@@ -135,8 +133,8 @@ class Record:
 def value_as_text(value: Any) -> str | None:
     """A field value as text: strings as they are, numbers printed, lists of strings joined
     as paragraphs, nested objects by their name/title/value."""
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str):  # JSON may escape lone surrogates, which no store can encode
+        return _LONE_SURROGATE.sub("\ufffd", value)
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):

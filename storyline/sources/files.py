@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 from ..types import RawDocument, Rejected
 from .common import Limits, document_too_large, is_url, os_error_reason
 from .decode import NotText, charset_in_html, decode_bytes
+from .fields import FieldMapping
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +131,8 @@ def read_document_bytes(path: str, limits: Limits) -> bytes | Rejected:
     return data
 
 
-def read_text_file(path: str, limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
+def read_text_file(path: str, *, fields: FieldMapping | None = None,
+                   limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
     """One plain-text document per file; the body is the decoded text exactly as stored."""
     data = read_document_bytes(path, limits)
     if isinstance(data, Rejected):
@@ -145,7 +147,8 @@ def read_text_file(path: str, limits: Limits = Limits()) -> Iterator[RawDocument
         yield RawDocument(origin=path, body=decoded.text, kind="text", encoding=decoded.encoding)
 
 
-def read_html_file(path: str, limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
+def read_html_file(path: str, *, fields: FieldMapping | None = None,
+                   limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
     """One HTML document per file, decoded with the charset the page declares if it fits.
 
     A page is yielded even if it has no article: the extract stage decides that.

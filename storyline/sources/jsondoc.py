@@ -16,8 +16,9 @@ from typing import Any, BinaryIO, Iterator
 
 from ..types import RawDocument, Rejected
 from .common import Limits, document_too_large
+from .containers import GZIP_ERRORS, open_checked
 from .fields import FieldMapping
-from .records import GZIP_ERRORS, object_to_documents, open_checked
+from .records import object_to_documents
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +30,9 @@ class _Problem(str):
     """A reason the rest of the document cannot be read, yielded in place of a value."""
 
 
-def read_json(path: str, fields: FieldMapping | None = None,
+def read_json(path: str, *, fields: FieldMapping | None = None,
               limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
+    """One document per record of a .json file; origins name the line a record starts on."""
     opened = open_checked(path, limits)
     if isinstance(opened, Rejected):
         yield opened

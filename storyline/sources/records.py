@@ -10,57 +10,23 @@ such as ``"page.jsonl:3#articles 2"``.
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 import logging
-import os
-import zlib
 from typing import BinaryIO, Iterator
 
 from ..types import RawDocument, Rejected
-from .common import (Limits, container_too_large, document_too_large, format_size, open_container,
-                     os_error_reason, read_head)
-from .decode import NotText
+from .common import Limits, document_too_large, format_size
+from .containers import GZIP_ERRORS, Line, open_checked, read_lines
 from .fields import FieldMapping, Record, missing_text_reason, record_to_document
-from .lines import Line, container_encoding, read_lines
-from .sniff import GZIP_MAGIC, gunzip_head
 
 logger = logging.getLogger(__name__)
 
-#: What a damaged gzip stream raises part-way through.
-GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
 _DELIMITERS = (",", ";", "\t", "|")
-_HEAD_BYTES = 65536
-
-
-def open_checked(path: str, limits: Limits) -> tuple[BinaryIO, str] | Rejected:
-    """Open a container after the checks every container gets: size, emptiness, binary
-    content, encoding. Returns the open stream and the encoding of its text."""
-    try:
-        size = os.stat(path).st_size
-        if size == 0:
-            return Rejected(path, "empty file")
-        if size > limits.max_file_bytes:
-            return Rejected(path, container_too_large(size, limits.max_file_bytes))
-        head = read_head(path, _HEAD_BYTES)
-        if head.startswith(GZIP_MAGIC):  # decompress without raising if it is cut short
-            head = gunzip_head(head, _HEAD_BYTES)
-        stream = open_container(path)
-    except OSError as exc:
-        return Rejected(path, os_error_reason(exc))
-    if not head.strip():
-        stream.close()
-        return Rejected(path, "empty file" if not head else "file has only whitespace")
-    encoding = container_encoding(head)
-    if isinstance(encoding, NotText):
-        stream.close()
-        return Rejected(path, encoding.reason)
-    return stream, encoding
 
 
 # --------------------------------------------------------------------------- JSON Lines
 
-def read_jsonl(path: str, fields: FieldMapping | None = None,
+def read_jsonl(path: str, *, fields: FieldMapping | None = None,
                limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
     """One document per line holding a JSON object. A bad line is rejected on its own and
     the rest of the file is still read."""
@@ -131,7 +97,7 @@ def _json_type(value) -> str:
 
 # --------------------------------------------------------------------------- CSV / TSV
 
-def read_csv(path: str, fields: FieldMapping | None = None,
+def read_csv(path: str, *, fields: FieldMapping | None = None,
              limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
     """One document per row of a CSV or TSV file with a header row. The delimiter is the
     one the header uses most (tab for .tsv)."""
@@ -172,7 +138,7 @@ def _csv_rows(path: str, stream: BinaryIO, encoding: str, mapping: FieldMapping,
     feed = _LineFeed(read_lines(stream, encoding, limits.max_document_bytes))
     first = next(feed, None)
     if first is None:
-        yield Rejected(path, "no header row")
+        yield Rejected(path, _runaway_field(limits, "line") if feed.overlong_at else "no header row")
         return
     delimiter = "\t" if path.lower().removesuffix(".gz").endswith(".tsv") else _guess_delimiter(first)
     # Process-wide, in characters: a runaway quoted field stops at the document limit.

@@ -31,6 +31,7 @@ _MAGIC = (
     (b"GIF89a", 0, "GIF image"),
     (b"WEBP", 8, "WebP image"),
     (b"%PDF-", 0, "PDF document"),
+    (b"{\\rtf", 0, "RTF document"),
     (b"PK\x03\x04", 0, "ZIP archive, or a .docx/.xlsx/.epub"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "legacy Microsoft Office document"),
     (GZIP_MAGIC, 0, "gzip archive"),

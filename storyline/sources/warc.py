@@ -19,6 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from ..types import RawDocument, Rejected
 from .common import Limits, container_too_large, document_too_large, os_error_reason, read_head
 from .decode import NotText, charset_in_content_type, charset_in_html, decode_bytes
+from .fields import FieldMapping
 from .sniff import GZIP_MAGIC, gunzip_head
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ class _CheckedIterator(ArchiveIterator):
         super().close()
 
 
-def read_warc(path: str, limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
+def read_warc(path: str, *, fields: FieldMapping | None = None,
+              limits: Limits = Limits()) -> Iterator[RawDocument | Rejected]:
+    """One document per 2xx HTML or text response (the field mapping does not apply)."""
     try:
         size = os.path.getsize(path)
         if size == 0:
@@ -155,7 +158,8 @@ def _record_to_document(record, origin: str, limits: Limits) -> RawDocument | Re
     if isinstance(decoded, NotText):
         return Rejected(origin, decoded.reason)
     hints = {"url": record.rec_headers.get_header("WARC-Target-URI"),
-             "date": record.rec_headers.get_header("WARC-Date")}
+             # the crawl time, not the publication date: extract ranks it below the page's own
+             "fetched": record.rec_headers.get_header("WARC-Date")}
     return RawDocument(origin=origin, body=decoded.text, kind=kind, encoding=decoded.encoding,
                        hints={key: value for key, value in hints.items() if value})
 

@@ -1,20 +1,55 @@
-"""Reading a large text container line by line, with bounded memory.
+"""Opening containers (JSONL, JSON, CSV, feeds) and reading them line by line.
 
-A line longer than the limit is skipped without being held in memory, and a line that does
-not decode is reported rather than stopping the file: one bad line in a crawl dump should
-cost that line only.
+Memory stays bounded: a line longer than the limit is skipped without being held, and a
+line that does not decode is reported rather than stopping the file, so that one bad line
+in a crawl dump costs that line only.
 """
 
 from __future__ import annotations
 
+import gzip
 import io
+import os
+import zlib
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
+from ..types import Rejected
+from .common import Limits, container_too_large, open_container, os_error_reason, read_head
 from .decode import Decoded, NotText, decode_bytes
-from .sniff import binary_kind
+from .sniff import GZIP_MAGIC, binary_kind, gunzip_head
 
+#: What a damaged gzip stream raises part-way through.
+GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
+_HEAD_BYTES = 65536
 _SKIP_CHUNK = 1 << 20
+
+
+def open_checked(path: str, limits: Limits) -> tuple[BinaryIO, str] | Rejected:
+    """Open a container after the checks every container gets: size, emptiness, binary
+    content, encoding. Returns the open stream and the encoding of its text."""
+    try:
+        size = os.stat(path).st_size
+        if size == 0:
+            return Rejected(path, "empty file")
+        if size > limits.max_file_bytes:
+            return Rejected(path, container_too_large(size, limits.max_file_bytes))
+        head = read_head(path, _HEAD_BYTES)
+        if head.startswith(GZIP_MAGIC):  # decompress without raising if it is cut short
+            head = gunzip_head(head, _HEAD_BYTES)
+            if not head:
+                return Rejected(path, "gzip file that decompresses to nothing (empty or corrupt)")
+        stream = open_container(path)
+    except OSError as exc:
+        return Rejected(path, os_error_reason(exc))
+    if not head.strip():
+        stream.close()
+        return Rejected(path, "empty file" if not head else "file has only whitespace")
+    encoding = container_encoding(head)
+    if isinstance(encoding, NotText):
+        stream.close()
+        return Rejected(path, encoding.reason)
+    return stream, encoding
 
 
 @dataclass(frozen=True)
