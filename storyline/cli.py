@@ -201,6 +201,8 @@ def demo(db: str | None, quiet: bool) -> None:
     with Engine(db=db) as engine:
         render.ingest_report(report, show_rejections=True)
         render.stats(engine.stats())
+        example = next(iter(engine.articles(language="en", limit=1)), None)
+        render.next_steps(engine.settings["db"], example and example.article_id)
 
 
 @cli.command()

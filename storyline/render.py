@@ -23,8 +23,9 @@ def progress(silent: bool, label: str) -> Iterator[Callable[[int], None]]:
     if silent:
         yield lambda n: None
         return
+    # delay: a run that ends within a second never shows a bar at all.
     with tqdm(desc=label, unit=" docs", file=click.get_text_stream("stderr"),
-              dynamic_ncols=True, leave=False) as bar:
+              dynamic_ncols=True, leave=False, delay=1.0) as bar:
         yield bar.update
 
 
@@ -129,6 +130,15 @@ def _size(n: int) -> str:
             return f"{n:.0f} {unit}"
         n /= 1024
     return f"{n:.1f} TB"
+
+
+def next_steps(db: str, example_id: str | None) -> None:
+    flag = "" if db == "storyline.db" else f" --db {db}"
+    click.echo("\nNext:")
+    click.echo(f"  storyline articles{flag} --lang de          # list, filter by date, outlet, language")
+    if example_id:
+        click.echo(f"  storyline article {example_id[:10]}{flag}        # clean text, metadata, every removal and why")
+    click.echo(f"  storyline ingest PATH...{flag}             # your own files, folders, feeds, WARC")
 
 
 def rejections(rows: list[dict[str, Any]]) -> None:

@@ -63,7 +63,11 @@ def messy_folder(tmp_path: Path) -> Path:
              json.dumps({"title": "Ferry service resumes", "date": "2024-06-06",
                          "text": "Ferries between Kalder and Lumo resumed on Thursday after "
                                  "a week of storms kept them in port."})]
-    (folder / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines.append(json.dumps({"title": "Café reopens in Lumo", "date": "2024-06-07",
+                             "text": "The harbour café in Lumo reopened on Friday after repairs "
+                                     "to its roof, the owner said."}, ensure_ascii=False))
+    damaged = '{"title": "Damaged", "text": "caf'.encode() + b"\xe9 \xff\xfe" + b' bytes"}'
+    (folder / "export.jsonl").write_bytes(("\n".join(lines) + "\n").encode() + damaged + b"\n")
     warc = _warc_bytes(3)
     (folder / "crawl.warc.gz").write_bytes(warc[: len(warc) - 200])  # truncated mid-record
     (folder / "nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
@@ -71,7 +75,7 @@ def messy_folder(tmp_path: Path) -> Path:
     return folder
 
 
-BAD = {"empty.txt", "image.txt", "huge.txt", "broken.txt", "export.jsonl:2", "crawl.warc.gz",
+BAD = {"empty.txt", "image.txt", "huge.txt", "broken.txt", "export.jsonl:2", "export.jsonl:5", "crawl.warc.gz",
        "nav.html", "feed.xml"}
 
 
@@ -90,7 +94,7 @@ def test_bad_inputs_are_rejected_one_line_each_and_the_rest_is_ingested(messy_fo
         assert rejection.reason and "\n" not in rejection.reason
     assert {Path(r["origin"]).name for r in stored} == BAD
     assert {"Mayor opens new library", "Ferry service resumes", "Bridge closed after cracks found"} <= titles
-    assert report.added == 7  # 2 txt, 1 html, 2 jsonl records, 2 WARC records before the damage
+    assert report.added == 8  # 2 txt, 1 html, 3 jsonl records, 2 WARC records before the damage
 
 
 def test_reingest_is_a_no_op(messy_folder, tmp_path):
@@ -110,6 +114,7 @@ def test_rejection_reasons_say_what_happened(messy_folder, tmp_path):
     assert "binary" in reasons["image.txt"] or "PNG" in reasons["image.txt"]
     assert "200 MB" in reasons["huge.txt"]
     assert "JSON" in reasons["export.jsonl:2"]
+    assert "UTF-8" in reasons["export.jsonl:5"]
     assert "truncated" in reasons["crawl.warc.gz"] or "corrupt" in reasons["crawl.warc.gz"]
     assert "no article text" in reasons["nav.html"]
     assert "feed" in reasons["feed.xml"] or "XML" in reasons["feed.xml"]
@@ -179,3 +184,20 @@ def test_store_file_is_consistent_after_ingest(messy_folder, tmp_path):
     orphans = conn.execute("SELECT count(*) FROM articles a LEFT JOIN raw_documents r "
                            "ON r.raw_id = a.article_id WHERE r.raw_id IS NULL").fetchone()[0]
     assert orphans == 0
+
+
+def test_outlet_boilerplate_is_learned_and_earlier_articles_are_recleaned(tmp_path):
+    footer = "The Kalder Courier is printed on recycled paper at the old mill."
+    records = [{"title": f"Council vote number {i} on harbour fees", "source": "Kalder Courier",
+                "text": f"The council of Kalder voted {i} times on harbour fees this spring, "
+                        f"officials said on day {i}.\nThe next vote is planned for June.\n{footer}"}
+               for i in range(5)]
+    export = tmp_path / "courier.jsonl"
+    export.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    with Engine(db=str(tmp_path / "b.db"), batch_size=2) as engine:
+        report = engine.ingest([str(export)])
+        articles = engine.articles(limit=10)
+    assert report.added == 5 and report.recleaned >= 1  # the first batch came before the footer was known
+    for article in articles:
+        assert footer not in article.text
+        assert [r.reason for r in article.removals if r.text == footer] == ["outlet-boilerplate"]

@@ -181,7 +181,7 @@ def test_jsonl_oversized_line_and_bad_utf8_line_are_rejected_one_by_one(tmp_path
     assert [getattr(item, "body", None) for item in items] == ["ok ünïcode", None, None, "last", None]
     assert items[1].reason == ("line is larger than the 1000 bytes limit for one document; "
                                "raise max_document_mb or split it")
-    assert items[2].reason.startswith("not valid utf-8 text (invalid continuation byte: byte 0xe9")
+    assert items[2].reason.startswith("not valid UTF-8 text (invalid continuation byte: byte 0xe9")
     assert items[4].reason == "a JSON array, not an object with named fields"
 
 
@@ -293,7 +293,7 @@ def test_csv_row_that_is_not_valid_utf8_is_rejected_alone(tmp_path):
                      + "Über,Dritte Zeile.\n".encode())
     first, bad, third = read(path)
     assert (first.body, third.body, first.encoding) == ("Première ligne.", "Dritte Zeile.", "utf-8")
-    assert bad.origin == f"{path}:3" and bad.reason.startswith("not valid utf-8 text")
+    assert bad.origin == f"{path}:3" and bad.reason.startswith("not valid UTF-8 text")
 
 
 def test_csv_row_with_more_cells_than_the_header(tmp_path):

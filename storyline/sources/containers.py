@@ -111,7 +111,7 @@ def _decode_line(number: int, raw: bytes, encoding: str) -> Line:
     try:
         return Line(number, raw.decode(encoding))
     except UnicodeDecodeError as exc:
-        problem = (f"not valid {encoding} text ({exc.reason}: byte 0x{raw[exc.start]:02x} "
+        problem = (f"not valid {encoding.upper()} text ({exc.reason}: byte 0x{raw[exc.start]:02x} "
                    f"at column {exc.start + 1})")
         return Line(number, raw.decode(encoding, errors="replace"), problem)
 

@@ -54,7 +54,7 @@ def read_json(path: str, *, fields: FieldMapping | None = None,
             yield Rejected(path, f"truncated or corrupt gzip: {exc}")
             return
         except UnicodeDecodeError as exc:
-            yield Rejected(path, f"not valid {encoding} text ({exc.reason}) after {documents} "
+            yield Rejected(path, f"not valid {encoding.upper()} text ({exc.reason}) after {documents} "
                                  "records; the rest of the file was skipped")
             return
     if not documents:
