@@ -106,9 +106,9 @@ def _languages(a: Article) -> str | None:
 def stats(data: dict[str, Any]) -> None:
     click.echo(f"Database {data.get('db')} ({_size(data.get('size_bytes', 0))})")
     click.echo(f"  articles: {data.get('articles', 0)}   rejected inputs: {data.get('rejections', 0)}")
-    dates = data.get("date_range") or {}
+    dates = data.get("published") or {}
     if dates:
-        click.echo(f"  published: {dates.get('first', '-')} to {dates.get('last', '-')}")
+        click.echo(f"  published: {(dates.get('first') or '-')[:10]} to {(dates.get('last') or '-')[:10]}")
     for label, key in (("languages", "languages"), ("outlets", "outlets"), ("wire", "wire_agencies")):
         counts = data.get(key) or {}
         if counts:

@@ -86,20 +86,26 @@ def _rule_reason(para: str, result: Cleaned) -> str | None:
     if size < 300 and P.PHOTO_LABEL.match(low):
         _note_credit(para, result)
         return "photo-credit"
-    credit = P.CREDIT_TAIL.search(para) if size < 400 else None
+    credit = P.CREDIT_TAIL.search(para) if size < 400 and ("/" in para or "getty" in low) else None
     if credit:
         _note_credit(credit.group(0), result)
         return "caption"
-    if size < 600 and P.PHOTO_TAIL.search(low):
+    if size < 600 and (low.endswith(")") or "caption" in low or "photo" in low or "gallery" in low) \
+            and P.PHOTO_TAIL.search(low):
         return "caption"
-    if any(t in low for t in P.APPEAL_TRIGGERS) and P.APPEAL.search(low) and \
+    if _has(low, P.APPEAL_TRIGGERS) and P.APPEAL.search(low) and \
             _FIRST_PERSON.search(para) and (size < 400 or len(P.APPEAL.findall(low)) >= 2):
         return "appeal"
-    if size < 400 and any(t in low for t in P.NEWSLETTER_TRIGGERS) and P.NEWSLETTER.search(low):
+    if size < 400 and _has(low, P.NEWSLETTER_TRIGGERS) and P.NEWSLETTER.search(low):
         return "newsletter"
     if size < 500 and "cookie" in low and P.COOKIE.search(low):
         return "cookie"
     return _short_reason(para, low, bare) if size < 600 else None
+
+
+def _has(low: str, triggers: tuple[str, ...]) -> bool:
+    """Cheap substring test run before a slow pattern: most paragraphs fail it."""
+    return any(t in low for t in triggers)
 
 
 def _short_reason(para: str, low: str, bare: str) -> str | None:
@@ -110,15 +116,15 @@ def _short_reason(para: str, low: str, bare: str) -> str | None:
         return "share"
     if size < 400 and P.TEASER_START.match(low):
         return "teaser"
-    if size <= _SHORT and P.COPYRIGHT.search(low):
+    if size <= _SHORT and _has(low, P.COPYRIGHT_TRIGGERS) and P.COPYRIGHT.search(low):
         return "copyright"
     if size < 100 and not _SENTENCE_END.search(para) and P.BYLINE.fullmatch(para.strip()):
         return "byline"
     if size < 60 and P.DATE_ONLY.match(para.strip()):
         return "byline"
-    if size < 400 and P.BIO.search(para) or P.CONTACT_LINE.match(para):
+    if size < 400 and _has(low, P.BIO_TRIGGERS) and P.BIO.search(para) or P.CONTACT_LINE.match(para):
         return "byline"
-    if P.CHROME.search(low):
+    if _has(low, P.CHROME_TRIGGERS) and P.CHROME.search(low):
         return "interface"
     return None
 
@@ -140,7 +146,9 @@ def _strip_dateline(text: str, spans: list[Span], result: Cleaned) -> list[Span]
         if match:
             cut = span.start + match.end()
             result.removals.append(Removal(span.start, cut, "byline", match.group(1)))
-            _note_credit(match.group(1), result)
+            agency = P.agency_name(match.group(2)) or match.group(2)
+            if agency not in result.agencies:
+                result.agencies.append(agency)
             out[i] = Span(cut, span.end)
             break
     return out
@@ -150,7 +158,9 @@ def _strip_copyright_tails(text: str, spans: list[Span], result: Cleaned) -> lis
     """Cut a copyright notice glued to the end of an article paragraph, keep the paragraph."""
     out = []
     for span in spans:
-        match = P.COPYRIGHT_TAIL.search(span.of(text))
+        para = span.of(text)
+        low = para.lower()
+        match = P.COPYRIGHT_TAIL.search(para) if ("©" in low or "copyright" in low or "(c)" in low) else None
         if match and match.start() > 40:
             cut = span.start + match.start()
             result.removals.append(Removal(cut, span.end, "copyright", text[cut:span.end]))

@@ -191,7 +191,7 @@ def outlet_from_text(removed: list[tuple[str, str]]) -> str | None:
     """The outlet named by its own appeal or copyright line, given (reason, text) removals.
 
     An appeal names its outlet ("As you may know, The Daily X ... the journalists of The
-    Daily X"): the name repeated most across those paragraphs is taken.
+    Daily X"): the name repeated most across those paragraphs is taken, or the only one.
     """
     names: Counter[str] = Counter()
     for reason, text in removed:
@@ -202,5 +202,7 @@ def outlet_from_text(removed: list[tuple[str, str]]) -> str | None:
         elif reason == "appeal":
             for match in _NAME.finditer(text):
                 names[match.group(1)] += 1
-    best = [(n, name) for name, n in names.most_common() if n >= 2 and name not in _NOT_OUTLETS]
-    return best[0][1] if best else None
+    ranked = [(name, n) for name, n in names.most_common() if name not in _NOT_OUTLETS]
+    if ranked and (ranked[0][1] >= 2 or len(ranked) == 1):  # repeated, or the only name given
+        return ranked[0][0]
+    return None

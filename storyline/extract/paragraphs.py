@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -46,6 +47,7 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", folded).strip()
 
 
+@lru_cache(maxsize=8192)  # cleaning asks for the same paragraph's key several times
 def paragraph_key(text: str) -> str:
     """Stable short key of a paragraph; equal for copies that differ only in spacing or case."""
     return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()[:16]

@@ -199,8 +199,10 @@ ATTRIBUTION = re.compile(
 )
 
 # "MOSCOW (AFP) — " or "WASHINGTON (Reuters) - " at the start of the first paragraph.
+# The agency may be one we do not know by name: any short acronym in the brackets counts.
 DATELINE = re.compile(
-    rf"^([A-ZÁÉÍÓÚÑÄÖÜА-Я][\w .,'’-]{{0,40}}\s*\((?:{_AGENCY_ALT})\)\s*[-–—:]+\s*)",
+    rf"^([A-ZÁÉÍÓÚÑÄÖÜА-Я][\w .,'’-]{{0,40}}\s*\(((?:{_AGENCY_ALT})|[A-ZА-Я][A-Za-zА-Яа-я]{{1,7}})\)"
+    rf"\s*[-–—:]+\s*)",
     re.UNICODE,
 )
 AGENCY_MENTION = re.compile(rf"(?<![\w])(?:{_AGENCY_ALT})(?![\w])", re.UNICODE)
@@ -258,6 +260,12 @@ APPEAL_TRIGGERS = ("favo", "support", "donat", "member", "contribut", "help", "c
                    "subscri", "patreon", "just $", "apóy", "dona", "socio", "apoyo", "colabor",
                    "ayuda", "unterstütz", "spend", "mitglied", "hilfe", "поддерж", "пожертв",
                    "помоги", "помощь", "подписч", "участник", "souten", "don ", "sostien")
+CHROME_TRIGGERS = ("skip ad", "ad loading", "image", "{*", "registering", "error", "problem",
+                   "browser", "flash", "javascript", "friend", "looking for", "email")
+COPYRIGHT_TRIGGERS = ("©", "(c)", "copyright", "rights", "material may not", "derechos", "rechte",
+                      "права", "droits", "diritti")
+BIO_TRIGGERS = ("reach", "mail", "works for", "reporter", "writer", "correspondent", "editor",
+                "columnist", "staff")
 NEWSLETTER_TRIGGERS = ("sign up", "subscri", "inbox", "verification", "notification", "email",
                        "suscr", "bolet", "newsletter", "подпис", "abonn", "iscriviti", "stay ",
                        "refresh", "download", "alerts", "get the latest", "breaking news",
