@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .errors import UserError
-from .extract import Prepared, extract_article, finish, paragraph_key, prepare
+from .extract import Prepared, finish, prepare
 from .settings import load_settings
 from .sources import FieldMapping, read_sources
 from .store import open_store
@@ -97,18 +97,20 @@ class Engine:
         """Clean and store documents a caller already has (the Python API's way in)."""
         report, started = IngestReport(), time.perf_counter()
         run_id = self.store.start_run(list(sources))
-        touched: set[str] = set()
+        stale: set[str] = set()
         for batch in _batches(items, self.settings["batch_size"]):
-            touched |= self._ingest_batch(batch, report)
+            stale |= self._ingest_batch(batch, report)
             if progress:
                 progress(len(batch))
-        report.recleaned = self.relearn_boilerplate(touched)
+        report.recleaned = self._reclean_stale(stale)
         report.seconds = time.perf_counter() - started
         self.store.finish_run(run_id, report.documents, report.added, report.already_stored,
                               len(report.rejected))
         return report
 
     def _ingest_batch(self, batch: list[RawDocument | Rejected], report: IngestReport) -> set[str]:
+        """Store one batch; return the ids of articles stored earlier that carry paragraphs
+        this batch has just revealed as outlet boilerplate."""
         docs = [d for d in batch if isinstance(d, RawDocument)]
         rejected = [d for d in batch if isinstance(d, Rejected)]
         report.documents += len(batch)
@@ -118,7 +120,7 @@ class Engine:
         for doc in _unique(d for d in docs if d.content_hash not in known):
             result = prepare(doc, boilerplate_max_chars=self.settings["boilerplate_max_chars"])
             (rejected if isinstance(result, Rejected) else prepared).append(result)
-        boilerplate = self._learn(prepared)
+        boilerplate, stale = self._learn(prepared)
         pairs = []
         for item in prepared:
             article = finish(item, boilerplate.get(item.outlet or "", frozenset()),
@@ -132,43 +134,57 @@ class Engine:
         report.rejected.extend(rejected)
         for item in rejected:
             logger.warning("rejected %s: %s", item.origin, item.reason)
-        return {p.outlet for p in prepared if p.outlet}
+        return stale - {doc.content_hash for doc, _ in pairs}
 
-    def _learn(self, prepared: list[Prepared]) -> dict[str, frozenset[str]]:
-        """Count this batch's short paragraphs per outlet, then read which of them recur."""
+    def _learn(self, prepared: list[Prepared]) -> tuple[dict[str, frozenset[str]], set[str]]:
+        """Count this batch's short paragraphs per outlet and read which of them recur.
+
+        Returns each outlet's boilerplate among this batch's paragraphs, and the articles
+        that held a paragraph before it became boilerplate (they were cleaned without it).
+        """
         by_outlet: dict[str, set[str]] = {}
         for item in prepared:
             if item.outlet:
                 by_outlet.setdefault(item.outlet, set()).update(item.keys)
         if not by_outlet:
-            return {}
+            return {}, set()
+        minimum = self.settings["boilerplate_min_articles"]
+        known = {outlet: self.store.boilerplate_keys([outlet], minimum, keys=keys)[outlet]
+                 for outlet, keys in by_outlet.items()}  # one outlet's keys: a small lookup
         self.store.record_paragraphs((p.outlet, key, p.doc.content_hash)
                                      for p in prepared if p.outlet for key in p.keys)
-        minimum = self.settings["boilerplate_min_articles"]
         learned: dict[str, frozenset[str]] = {}
-        for outlet, keys in by_outlet.items():  # only this outlet's keys: a small lookup each
-            learned.update(self.store.boilerplate_keys([outlet], minimum, keys=keys))
-        return learned
+        stale: set[str] = set()
+        for outlet, keys in by_outlet.items():
+            learned[outlet] = self.store.boilerplate_keys([outlet], minimum, keys=keys)[outlet]
+            if learned[outlet] - known[outlet]:
+                stale.update(self.store.articles_with_keys(outlet, learned[outlet] - known[outlet]))
+        return learned, stale
 
-    def relearn_boilerplate(self, outlets: Iterable[str]) -> int:
-        """Re-clean stored articles that still carry paragraphs learned as boilerplate since
-        they were ingested (an outlet's first articles come before its boilerplate is known)."""
+    def _reclean_stale(self, article_ids: Iterable[str]) -> int:
+        """Clean again the articles stored before their outlet's boilerplate was known."""
         changed = []
-        minimum = self.settings["boilerplate_min_articles"]
-        for outlet in sorted(outlets):
-            keys = self.store.boilerplate_keys([outlet], minimum).get(outlet, frozenset())
-            for article_id in self.store.articles_with_keys(outlet, keys) if keys else []:
-                article = self.store.article(article_id)
-                if article is None:  # counted when prepared, then rejected by cleaning
-                    continue
-                if not any(paragraph_key(p) in keys for p in article.paragraphs):
-                    continue
-                redone = extract_article(self.store.raw_document(article_id), keys)
-                if isinstance(redone, Article):
-                    changed.append(_keep_identity(redone, article))
+        for article_id in sorted(article_ids):
+            article = self.store.article(article_id)
+            if article is not None:  # None: counted when prepared, then rejected by cleaning
+                redone = self._clean_again(article)
+                if redone is not None and redone != article:
+                    changed.append(redone)
         if changed:
             self.store.replace_cleaning(changed)
         return len(changed)
+
+    def _clean_again(self, article: Article) -> Article | None:
+        """The article cleaned from its raw input with the rules and boilerplate known now."""
+        longest = self.settings["boilerplate_max_chars"]
+        prepared = prepare(self.store.raw_document(article.article_id), boilerplate_max_chars=longest)
+        if isinstance(prepared, Rejected):
+            return None
+        outlet = prepared.outlet or ""
+        boilerplate = self.store.boilerplate_keys(
+            [outlet], self.settings["boilerplate_min_articles"], keys=prepared.keys)[outlet] if outlet else frozenset()
+        redone = finish(prepared, boilerplate, boilerplate_max_chars=longest)
+        return _keep_identity(redone, article) if isinstance(redone, Article) else None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -179,8 +195,7 @@ class Engine:
         return article
 
     def raw_document(self, article_id: str) -> RawDocument:
-        self.article(article_id)
-        return self.store.raw_document(self.store.article(article_id).article_id)
+        return self.store.raw_document(self.article(article_id).article_id)
 
     def articles(self, **filters: Any) -> list[Article]:
         return self.store.articles(**filters)
@@ -195,23 +210,8 @@ class Engine:
         return self.store.stats()
 
     def reclean(self) -> int:
-        """Clean every stored article again from its raw document with today's rules."""
-        changed = []
-        boilerplate: dict[str, frozenset[str]] = {}
-        minimum, longest = self.settings["boilerplate_min_articles"], self.settings["boilerplate_max_chars"]
-        for article in self.store.iter_articles():
-            prepared = prepare(self.store.raw_document(article.article_id), boilerplate_max_chars=longest)
-            if isinstance(prepared, Rejected):
-                continue
-            outlet = prepared.outlet or ""
-            if outlet not in boilerplate:
-                boilerplate[outlet] = self.store.boilerplate_keys([outlet], minimum).get(outlet, frozenset())
-            redone = finish(prepared, boilerplate[outlet], boilerplate_max_chars=longest)
-            if isinstance(redone, Article) and _keep_identity(redone, article) != article:
-                changed.append(_keep_identity(redone, article))
-        if changed:
-            self.store.replace_cleaning(changed)
-        return len(changed)
+        """Clean every stored article again from its raw input with today's rules."""
+        return self._reclean_stale(article.article_id for article in self.store.iter_articles())
 
 
 def demo_corpus_path() -> Path:
