@@ -121,3 +121,31 @@ class Article:
     @property
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p]
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles that report the same event, across outlets, languages and days.
+
+    ``duplicate_groups`` are the copies of one text (a wire story reprinted by several
+    outlets), each listed from the first published copy; an article in no group is an
+    independent report.
+    """
+
+    story_id: str
+    article_ids: tuple[str, ...]
+    first_seen: str | None = None
+    last_seen: str | None = None
+    languages: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    duplicate_groups: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def size(self) -> int:
+        return len(self.article_ids)
+
+    @property
+    def independent_reports(self) -> int:
+        """Articles counted once per group of copies."""
+        copies = sum(len(group) - 1 for group in self.duplicate_groups)
+        return len(self.article_ids) - copies
