@@ -1,0 +1,129 @@
+"""Batch clustering: global average linkage over a candidate graph, independent of order.
+
+1. Duplicate links join their articles first (a reprint is the same story by definition).
+2. Candidate pairs: each article's nearest neighbours by dense similarity, only among
+   articles whose dates fall within the window (exact search with faiss, in date blocks so
+   the cost does not grow with the square of the archive).
+3. Agglomeration: repeatedly merge the two linked groups with the highest average
+   linkage (``linkage.link``) while it reaches the threshold. Ties are broken by group key,
+   and groups are built in key order, so the result does not depend on input order.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from typing import Iterable, Sequence
+
+import faiss
+import numpy as np
+
+from .linkage import Group, Weights, link
+
+_NEIGHBOURS = 20
+
+
+def cluster_groups(groups: Sequence[Group], weights: Weights, *,
+                   duplicate_links: Iterable[tuple[str, str]] = (),
+                   neighbours: int = _NEIGHBOURS) -> list[list[str]]:
+    """Partition the keys of ``groups`` (one per article) into stories, each sorted."""
+    ordered = sorted(groups, key=lambda g: g.key)
+    members = {g.key: [g.key] for g in ordered}
+    live = {g.key: _copy(g) for g in ordered}
+    parent = _join_duplicates(live, members, duplicate_links)
+    edges = _candidate_pairs(ordered, weights, neighbours)
+    adjacency: dict[str, set[str]] = defaultdict(set)
+    for a, b in edges:
+        a, b = parent(a), parent(b)
+        if a != b:
+            adjacency[a].add(b)
+            adjacency[b].add(a)
+    _agglomerate(live, members, adjacency, weights)
+    return sorted(sorted(keys) for keys in members.values())
+
+
+def _copy(group: Group) -> Group:
+    return Group(group.key, group.size, group.dense.copy(), dict(group.lexical),
+                 dict(group.names), group.first, group.last)
+
+
+def _join_duplicates(live, members, links):
+    """Merge duplicate-linked articles up front; returns a finder for a key's group."""
+    owner = {key: key for key in live}
+
+    def find(key: str) -> str:
+        while owner[key] != key:
+            owner[key] = owner[owner[key]]
+            key = owner[key]
+        return key
+
+    for a, b in sorted(tuple(sorted(pair)) for pair in links):
+        if a not in owner or b not in owner:
+            continue
+        ra, rb = sorted((find(a), find(b)))
+        if ra != rb:
+            live[ra].absorb(live.pop(rb))
+            members[ra].extend(members.pop(rb))
+            owner[rb] = ra
+    return find
+
+
+def _candidate_pairs(groups: Sequence[Group], weights: Weights, k: int) -> set[tuple[str, str]]:
+    """Nearest neighbours by dense similarity, searched within date blocks."""
+    pairs: set[tuple[str, str]] = set()
+    for queries, pool in _blocks(groups, weights.window_days):
+        matrix = np.stack([g.centroid for g in pool]).astype("float32")
+        index = faiss.IndexFlatIP(matrix.shape[1])
+        index.add(matrix)
+        query = np.stack([g.centroid for g in queries]).astype("float32")
+        _, found = index.search(query, min(k + 1, len(pool)))
+        for group, row in zip(queries, found):
+            for j in row:
+                if j >= 0 and pool[j].key != group.key:
+                    pairs.add(tuple(sorted((group.key, pool[j].key))))
+    return pairs
+
+
+def _blocks(groups: Sequence[Group], window: float):
+    """(queries, pool) pairs: each dated article searches the articles of its own and the
+    neighbouring date buckets; undated articles search everything."""
+    dated = [g for g in groups if g.first is not None]
+    undated = [g for g in groups if g.first is None]
+    buckets: dict[int, list[Group]] = defaultdict(list)
+    for g in dated:
+        buckets[int(g.first // max(window, 1.0))].append(g)
+    for bucket in sorted(buckets):
+        pool = [g for b in (bucket - 1, bucket, bucket + 1) for g in buckets.get(b, [])] + undated
+        yield buckets[bucket], pool
+    if undated:
+        yield undated, list(groups)
+
+
+def _agglomerate(live, members, adjacency, weights: Weights) -> None:
+    version = {key: 0 for key in live}
+    heap: list[tuple[float, str, str, int, int]] = []
+
+    def push(a: str, b: str) -> None:
+        a, b = sorted((a, b))
+        result = link(live[a], live[b], weights)
+        if result.within_window and result.score >= weights.threshold:
+            heapq.heappush(heap, (-result.score, a, b, version[a], version[b]))
+
+    for a in sorted(adjacency):
+        for b in sorted(adjacency[a]):
+            if a < b:
+                push(a, b)
+    while heap:
+        _, a, b, va, vb = heapq.heappop(heap)
+        if a not in live or b not in live or version[a] != va or version[b] != vb:
+            continue  # one side has changed since this entry was pushed
+        live[a].absorb(live.pop(b))
+        members[a].extend(members.pop(b))
+        version[a] += 1
+        neighbours = (adjacency.pop(b, set()) | adjacency[a]) - {a, b}
+        adjacency[a] = neighbours
+        for n in neighbours:
+            adjacency[n].discard(b)
+            adjacency[n].add(a)
+        for n in sorted(neighbours):
+            push(a, n)
