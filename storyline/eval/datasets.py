@@ -42,7 +42,9 @@ __all__ = [
 ]
 
 #: docs.jsonl field -> RawDocument hint key
-_DOC_HINT_FIELDS = {"title": "title", "date": "date", "url": "url", "source": "outlet", "lang": "lang"}
+_DOC_HINT_FIELDS = {
+    "title": "title", "date": "date", "url": "url", "source": "outlet", "lang": "lang",
+}
 _PAIR_SCORE_FIELDS = ("overall", "geography", "entities", "time", "narrative", "style", "tone")
 
 
@@ -118,7 +120,9 @@ def _read_objects(path: Path) -> Iterator[tuple[int, dict]]:
                     continue
                 yield number, _parse_line(path, number, line)
     except UnicodeDecodeError as err:
-        raise UserError(f"{path} is not UTF-8 text ({err.reason}); is it a JSON Lines file?") from err
+        raise UserError(
+            f"{path} is not UTF-8 text ({err.reason}); is it a JSON Lines file?"
+        ) from err
     except OSError as err:
         raise UserError(f"cannot read {path}: {err.strerror or err}") from err
 
@@ -139,7 +143,9 @@ def _required_id(obj: dict, key: str, path: Path, number: int) -> str:
         raise UserError(f"{path} line {number}: missing field {key!r} (has {sorted(obj)})")
     value = obj[key]
     if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
-        raise UserError(f"{path} line {number}: field {key!r} must be a non-empty string, got {value!r}")
+        raise UserError(
+            f"{path} line {number}: field {key!r} must be a non-empty string, got {value!r}"
+        )
     return str(value)
 
 
@@ -151,7 +157,8 @@ def _required_text(obj: dict, key: str, path: Path, number: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise UserError(f"{path} line {number}: field {key!r} must be a string, got {type(value).__name__}")
+        kind = type(value).__name__
+        raise UserError(f"{path} line {number}: field {key!r} must be a string, got {kind}")
     return value
 
 
@@ -164,7 +171,8 @@ def _optional_str(obj: dict, key: str) -> str | None:
 
 
 def _raw(origin: str, body: str, hints: dict[str, str | None]) -> RawDocument:
-    return RawDocument(origin=origin, body=body, kind="text", hints={k: v for k, v in hints.items() if v})
+    kept = {key: value for key, value in hints.items() if value}
+    return RawDocument(origin=origin, body=body, kind="text", hints=kept)
 
 
 def load_cluster_dataset(path: str | Path) -> ClusterDataset:
@@ -180,19 +188,20 @@ def load_cluster_dataset(path: str | Path) -> ClusterDataset:
         text = _required_text(obj, "text", path, number)
         if doc_id in gold:
             duplicates += 1
-            logger.debug("%s line %d: doc_id %s seen before, keeping the first", path, number, doc_id)
+            logger.debug("%s line %d: doc_id %s repeated; the first line wins", path, number, doc_id)
             continue
         gold[doc_id] = cluster_id
         origin = f"{path.name}:{doc_id}"
         if not text.strip():
-            skipped.append(Rejected(origin, f"{path} line {number}: empty text; scored as a singleton"))
+            reason = f"{path} line {number}: empty text; scored as a singleton"
+            skipped.append(Rejected(origin, reason))
             continue
         hints = {hint: _optional_str(obj, name) for name, hint in _DOC_HINT_FIELDS.items()}
         docs.append(EvalDoc(doc_id, cluster_id, _raw(origin, text, hints),
                             _optional_str(obj, "topic_id"), _optional_str(obj, "split")))
     if not gold:
         raise UserError(f"{path} holds no documents; expected one JSON object per line")
-    logger.info("%s: %d documents, %d gold stories, %d empty texts skipped, %d duplicate ids dropped",
+    logger.info("%s: %d documents, %d gold stories, %d empty texts, %d repeated ids dropped",
                 path, len(docs), len(set(gold.values())), len(skipped), duplicates)
     return ClusterDataset(path, tuple(docs), gold, tuple(skipped), duplicates)
 
@@ -220,7 +229,11 @@ def _pair_from(obj: dict, path: Path, number: int) -> tuple[str, EvalPair | Reje
     texts = [_required_text(obj, key, path, number) for key in ("text1", "text2")]
     if obj.get("overall") is None:
         raise UserError(f"{path} line {number}: missing field 'overall' (the human score 1-4)")
-    scores = {key: _score(obj, key, path, number) for key in _PAIR_SCORE_FIELDS if obj.get(key) is not None}
+    scores = {
+        key: _score(obj, key, path, number)
+        for key in _PAIR_SCORE_FIELDS
+        if obj.get(key) is not None
+    }
     origin = f"{path.name}:{pair_id}"
     if not all(text.strip() for text in texts):
         return pair_id, Rejected(origin, f"{path} line {number}: a text of the pair is empty")

@@ -80,15 +80,14 @@ def _codes(gold: Mapping[str, str], pred: Mapping[str, str]) -> tuple[np.ndarray
         raise ValueError("gold is empty: there are no documents to evaluate")
     gold_code: dict[str, int] = {}
     pred_code: dict[object, int] = {}
-    gold_codes = np.empty(len(gold), dtype=np.int64)
-    pred_codes = np.empty(len(gold), dtype=np.int64)
-    for position, (doc_id, gold_cluster) in enumerate(gold.items()):
-        gold_codes[position] = gold_code.setdefault(gold_cluster, len(gold_code))
-        # A document the prediction does not mention is a singleton: key it by a tuple so it
-        # can never collide with a real predicted cluster id.
-        pred_key = pred[doc_id] if doc_id in pred else ("missing", doc_id)
-        pred_codes[position] = pred_code.setdefault(pred_key, len(pred_code))
-    return gold_codes, pred_codes
+    gold_codes = [gold_code.setdefault(cluster, len(gold_code)) for cluster in gold.values()]
+    # A document the prediction does not mention is a singleton: key it by a tuple so it can
+    # never collide with a real predicted cluster id.
+    pred_codes = [
+        pred_code.setdefault(pred.get(doc_id, ("missing", doc_id)), len(pred_code))
+        for doc_id in gold
+    ]
+    return np.array(gold_codes, dtype=np.int64), np.array(pred_codes, dtype=np.int64)
 
 
 def _contingency(gold: Mapping[str, str], pred: Mapping[str, str]) -> _Contingency:
@@ -118,7 +117,10 @@ def pairwise(gold: Mapping[str, str], pred: Mapping[str, str]) -> PRF:
     P = pairs together in both / pairs together in pred;
     R = pairs together in both / pairs together in gold.
     """
-    table = _contingency(gold, pred)
+    return _pairwise(_contingency(gold, pred))
+
+
+def _pairwise(table: _Contingency) -> PRF:
     together_in_both = _pairs(table.cells)
     together_in_pred = _pairs(table.pred_sizes)
     together_in_gold = _pairs(table.gold_sizes)
@@ -135,7 +137,10 @@ def bcubed(gold: Mapping[str, str], pred: Mapping[str, str]) -> PRF:
     predicted cluster. All ``n_ij`` documents of a cell have the same values, hence
     P = sum(n_ij^2 / b_j) / N and R = sum(n_ij^2 / a_i) / N.
     """
-    table = _contingency(gold, pred)
+    return _bcubed(_contingency(gold, pred))
+
+
+def _bcubed(table: _Contingency) -> PRF:
     squared = table.cells.astype(np.float64) ** 2
     precision = float((squared / table.cell_pred_size).sum()) / table.n_docs
     recall = float((squared / table.cell_gold_size).sum()) / table.n_docs
@@ -150,7 +155,10 @@ def adjusted_rand(gold: Mapping[str, str], pred: Mapping[str, str]) -> float:
     expected = sum C(a_i, 2) * sum C(b_j, 2) / C(N, 2), max = (sum C(a_i, 2) + sum C(b_j, 2)) / 2.
     Computed in exact integers (both sides multiplied by 2 * C(N, 2)) and divided once.
     """
-    table = _contingency(gold, pred)
+    return _adjusted_rand(_contingency(gold, pred))
+
+
+def _adjusted_rand(table: _Contingency) -> float:
     all_pairs = table.n_docs * (table.n_docs - 1) // 2
     index = _pairs(table.cells)
     gold_pairs = _pairs(table.gold_sizes)
@@ -170,15 +178,15 @@ def cluster_counts(gold: Mapping[str, str], pred: Mapping[str, str]) -> tuple[in
 
 def clustering_report(gold: Mapping[str, str], pred: Mapping[str, str]) -> dict[str, object]:
     """Every clustering figure DESIGN.md asks for, as one JSON-ready dict."""
-    gold_clusters, pred_clusters = cluster_counts(gold, pred)
+    table = _contingency(gold, pred)
     return {
         "docs": len(gold),
         "docs_missing_from_pred": sum(1 for doc_id in gold if doc_id not in pred),
-        "gold_clusters": gold_clusters,
-        "pred_clusters": pred_clusters,
-        "pairwise": pairwise(gold, pred).as_dict(),
-        "bcubed": bcubed(gold, pred).as_dict(),
-        "adjusted_rand": adjusted_rand(gold, pred),
+        "gold_clusters": len(table.gold_sizes),
+        "pred_clusters": len(table.pred_sizes),
+        "pairwise": _pairwise(table).as_dict(),
+        "bcubed": _bcubed(table).as_dict(),
+        "adjusted_rand": _adjusted_rand(table),
     }
 
 
