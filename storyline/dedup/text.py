@@ -3,16 +3,26 @@
 All comparisons in dedup run on the same folded form of a text, so that a reprint that
 only changes case, accents, quotes, dashes or spacing is still the same text:
 
-* NFKD, then combining marks dropped (``Peñarrubia`` = ``Penarrubia``, ``ё`` = ``е``,
-  Arabic vowel marks dropped), then casefolded (``ß`` = ``ss``);
-* every run of characters that are neither letters nor digits is a word break, so
-  punctuation, quote styles, dashes and white space all disappear.
+* compatibility-decomposed and casefolded (NFKD, ``ß`` = ``ss``, ``ﬁ`` = ``fi``), then
+  every mark with a combining class dropped (``Peñarrubia`` = ``Penarrubia``, ``ё`` =
+  ``е``, Arabic vowel marks), then recomposed (NFC);
+* every run of characters that are not letters, digits or word-internal marks is a word
+  break, so punctuation, quote styles, dashes and white space all disappear.
 
 Tokens are the words of that form. Scripts written without spaces between words (Chinese,
 Japanese, Thai, Lao, Khmer, Myanmar) would otherwise give one "word" per sentence, so
 each of their characters is a token of its own: word n-grams over them are then character
-n-grams, the usual shingle for those scripts. One rule for every language keeps
-signatures comparable between any two texts.
+n-grams, the usual shingle for those scripts.
+
+Why word shingles for every text, even very short ones: one rule for every language and
+length keeps signatures comparable between any two texts (a short item and its longer
+reprint must land in the same buckets), and character shingles of short texts would
+match any two briefs that share a name and a verb. Short texts are covered by the
+exact key and, for titled articles, by the title rule. A text shorter than one shingle
+is one shingle of all its words.
+
+``normalise`` in ``storyline.extract.paragraphs`` folds case and punctuation but not
+accents; this module does not import it (stages import no sibling stage).
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Words per shingle. Three words: one changed word breaks at most three shingles, so a
 #: light edit keeps most of them, while unrelated texts share almost none (calibration in
@@ -28,11 +39,14 @@ SHINGLE_WORDS = 3
 
 # Letters of scripts written without spaces between words: Thai, Lao, Myanmar, Khmer,
 # Hiragana, Katakana, CJK ideographs (and their extensions / compatibility block).
-_UNSPACED = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\U00020000-\U0002fa1f"
+_UNSPACED = re.compile(
+    "([\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\U00020000-\U0003134f])"
 )
-_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W_{_UNSPACED}]+", re.UNICODE)
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+# Above this: code points unassigned in Python 3.11's Unicode 14, tags and private use,
+# left as they are.
+_TABLE_LIMIT = 0x32000
 
 
 def fold(text: str) -> str:
@@ -42,9 +56,31 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The words of ``text`` after folding case and accents (see the module docstring)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _TOKEN.findall(unicodedata.normalize("NFC", bare).casefold())
+    if text.isascii():  # nothing to decompose: the fast path for most English text
+        return _ASCII_WORD.findall(text.lower())
+    # NFKD before casefolding ("𝒩" -> "N" -> "n") and after it ("İ" -> "i" + dot above).
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    bare = unicodedata.normalize("NFC", folded.translate(_folding_table()))
+    return _UNSPACED.sub(r" \1 ", bare).split()
+
+
+@lru_cache(maxsize=1)  # a constant table, built on first use (about 0.3 s)
+def _folding_table() -> dict[int, str | None]:
+    """str.translate table: drop accents, turn everything that is not part of a word into a space.
+
+    Accents are the marks with a non-zero combining class (acute, tilde, diaeresis, the
+    Devanagari virama); marks of class 0 (Devanagari and Thai vowel signs) are part of
+    their word, like letters and digits. Anything else -- punctuation, symbols, spaces,
+    the underscore -- separates words.
+    """
+    table: dict[int, str | None] = {}
+    for code in range(_TABLE_LIMIT):
+        char = chr(code)
+        if unicodedata.combining(char):
+            table[code] = None
+        elif unicodedata.category(char)[0] not in "LNM":
+            table[code] = " "
+    return table
 
 
 def exact_key(text: str) -> str:

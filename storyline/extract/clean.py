@@ -201,7 +201,10 @@ def _take_title(text: str, spans: list[Span], result: Cleaned, title: str | None
     out: list[Span] = []
     for i, span in enumerate(spans):
         para = span.of(text)
-        if i < 3 and (_is_copy_of(para, titles) or _is_copy_of(para, subtitles)):
+        # A "title" that is a whole sentence of the body was made from the lead (some
+        # exports do that); the lead stays. A headline repeated on the page goes.
+        if i < 3 and (_is_copy_of(para, titles) or _is_copy_of(para, subtitles)) \
+                and not re.search(r"[.!?]['\"”’]?$", para):
             reason = "title" if _is_copy_of(para, titles) else "subtitle"
             result.removals.append(Removal(span.start, span.end, reason, para))
             continue
