@@ -15,10 +15,11 @@ import re
 
 from ..errors import StoreError
 from .base import Store
+from .rows import FeatureRow, StoryRow
 from .sqlite import SQLiteStore
 from .sqlite_open import MEMORY
 
-__all__ = ["Store", "SQLiteStore", "open_store", "sqlite_location"]
+__all__ = ["FeatureRow", "Store", "SQLiteStore", "StoryRow", "open_store", "sqlite_location"]
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://(.*)$", re.DOTALL)
 

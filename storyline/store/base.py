@@ -11,11 +11,18 @@ by content hash, so adding the same batch again is a no-op.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Iterable, Iterator, Literal, Sequence
+from typing import Any, Iterable, Iterator, Literal, Mapping, Sequence
 
-from ..types import Article, RawDocument, Rejected
+from ..types import Article, RawDocument, Rejected, Story
+from .rows import FeatureRow, StoryRow
 
 ArticleOrder = Literal["published", "ingested"]
+StoryOrder = Literal["recent", "size"]
+
+#: ``(article_a, article_b, kind, score, why)`` with ``article_a < article_b``.
+DuplicateLink = tuple[str, str, str, float, str]
+#: ``(article_id, story_id, score)``.
+Membership = tuple[str, str, float]
 
 #: Largest number of values put into one ``IN (...)`` list.
 IN_CHUNK = 500
@@ -112,6 +119,103 @@ class Store(ABC):
     @abstractmethod
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every article in id order, read ``batch`` at a time (for re-cleaning, export)."""
+
+    # -- story engine: features, dedup, document frequencies ----------------------------
+
+    @abstractmethod
+    def save_features(self, rows: Sequence[FeatureRow]) -> None:
+        """Store (or replace) the features of each article, in one transaction."""
+
+    @abstractmethod
+    def features(self, article_ids: Iterable[str]) -> dict[str, FeatureRow]:
+        """The stored features of those articles; ids without features are left out."""
+
+    @abstractmethod
+    def iter_features(self, batch: int = 1000) -> Iterator[FeatureRow]:
+        """Every feature row in article id order, read ``batch`` at a time."""
+
+    @abstractmethod
+    def save_dedup(self, rows: Sequence[tuple[str, str, bytes, Sequence[str]]]) -> None:
+        """Store ``(article_id, exact_key, signature, band_keys)``; saving again replaces."""
+
+    @abstractmethod
+    def dedup_candidates(self, exact_key: str, band_keys: Sequence[str]) -> set[str]:
+        """Ids of the articles sharing ``exact_key`` or any of ``band_keys``."""
+
+    @abstractmethod
+    def signatures(self, article_ids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """``article_id -> (exact_key, signature)`` for the ids that have one."""
+
+    @abstractmethod
+    def add_duplicate_links(self, links: Sequence[DuplicateLink]) -> None:
+        """Record links between copies, once per unordered pair (the latest one wins)."""
+
+    @abstractmethod
+    def duplicate_links(self, article_ids: Iterable[str] | None = None) -> list[DuplicateLink]:
+        """Links touching any of ``article_ids`` (every link with ``None``), ``a < b``."""
+
+    @abstractmethod
+    def df_update(self, counts: Mapping[int, int], documents: int) -> None:
+        """Add document frequencies of hashed tokens and the documents they came from."""
+
+    @abstractmethod
+    def df_load(self) -> tuple[dict[int, int], int]:
+        """``(token -> document frequency, number of documents)``."""
+
+    # -- story engine: stories ----------------------------------------------------------
+
+    @abstractmethod
+    def save_story_updates(self, stories: Sequence[StoryRow], members: Sequence[Membership],
+                           deleted: Sequence[str]) -> None:
+        """In one transaction: upsert ``stories``, move or add ``members`` (an article is
+        in exactly one story), then delete the ``deleted`` stories, which must have no
+        members left. Raises ``StoreError`` and changes nothing when any part fails."""
+
+    @abstractmethod
+    def replace_all_stories(self, stories: Sequence[StoryRow],
+                            members: Sequence[Membership]) -> None:
+        """Replace every story and membership, in one transaction (batch re-clustering)."""
+
+    @abstractmethod
+    def story_states(self) -> dict[str, StoryRow]:
+        """Every story's row, to restore the online clusterer."""
+
+    @abstractmethod
+    def story_states_for(self, story_ids: Iterable[str]) -> dict[str, StoryRow]:
+        """The rows of those stories; unknown ids are left out."""
+
+    @abstractmethod
+    def story_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """``article_id -> story_id`` for the articles that are in a story."""
+
+    @abstractmethod
+    def stories(self, *, since: str | None = None, until: str | None = None,
+                language: str | None = None, outlet: str | None = None, min_size: int = 1,
+                order: StoryOrder = "recent", limit: int = 50, offset: int = 0) -> list[Story]:
+        """A page of stories, most recently seen first (``"recent"``) or largest first.
+
+        A story matches ``since``/``until`` when its first-to-last-seen range overlaps
+        them, ``language``/``outlet`` when any of its articles has it (outlet ignores case).
+        """
+
+    @abstractmethod
+    def count_stories(self, *, since: str | None = None, until: str | None = None,
+                      language: str | None = None, outlet: str | None = None,
+                      min_size: int = 1) -> int:
+        """How many stories ``stories`` would page through with the same filters."""
+
+    @abstractmethod
+    def story(self, story_id: str) -> Story | None:
+        """The story with this id or unique id prefix (at least 6 characters).
+
+        Raises ``UserError`` when a prefix matches several stories.
+        """
+
+    @abstractmethod
+    def unassigned_article_ids(self) -> list[str]:
+        """Stored articles in no story, oldest published first (undated last)."""
+
+    # -- reading: reports ---------------------------------------------------------------
 
     @abstractmethod
     def rejections(self, limit: int = 50) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Article listing filters as a SQL ``WHERE`` clause, shared by the backends.
+"""Article and story listing filters as SQL ``WHERE`` clauses, shared by the backends.
 
 Placeholders are ``?``; a backend with another paramstyle translates them.
 """
@@ -32,14 +32,9 @@ class ArticleFilter:
             clauses.append("published >= ?")
             params.append(_iso(self.since, "since"))
         if self.until:
-            until = _iso(self.until, "until")
-            if len(until) == len("YYYY-MM-DD"):
-                # A bare date means up to the end of that day: before the next day.
-                clauses.append("published < ?")
-                params.append((date.fromisoformat(until) + timedelta(days=1)).isoformat())
-            else:
-                clauses.append("published <= ?")
-                params.append(until)
+            clause, value = until_clause("published", self.until)
+            clauses.append(clause)
+            params.append(value)
         if self.outlet:
             clauses.append("outlet_key = ?")
             params.append(outlet_key(self.outlet))
@@ -47,6 +42,52 @@ class ArticleFilter:
             clauses.append("language = ?")
             params.append(self.language.strip().lower())
         return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """Story listing filters over the ``stories`` table.
+
+    A story matches ``since``/``until`` when its date range (first to last seen) overlaps
+    them, and ``language``/``outlet`` when at least one of its articles has it.
+    """
+
+    since: str | None = None
+    until: str | None = None
+    language: str | None = None
+    outlet: str | None = None
+    min_size: int = 1
+
+    def where(self) -> tuple[str, list[Any]]:
+        """``("WHERE ...", params)``; the size bound is always there."""
+        clauses: list[str] = ["size >= ?"]
+        params: list[Any] = [self.min_size]
+        if self.since:
+            clauses.append("last_seen >= ?")
+            params.append(_iso(self.since, "since"))
+        if self.until:
+            clause, value = until_clause("first_seen", self.until)
+            clauses.append(clause)
+            params.append(value)
+        for kind, value in (("language", self.language and self.language.strip().lower()),
+                            ("outlet", outlet_key(self.outlet))):
+            if value:
+                # The unary + keeps SQLite from driving the query by this list (then
+                # sorting every match): it builds the list once and walks the order index,
+                # a few ms whether the facet is common or absent.
+                clauses.append("+story_id IN (SELECT story_id FROM story_facets "
+                               "WHERE kind = ? AND value = ?)")
+                params.extend((kind, value))
+        return "WHERE " + " AND ".join(clauses), params
+
+
+def until_clause(column: str, until: str) -> tuple[str, str]:
+    """``column`` at or before ``until``; a bare date includes that whole day."""
+    until = _iso(until, "until")
+    if len(until) == len("YYYY-MM-DD"):
+        # Up to the end of that day: before the next day.
+        return f"{column} < ?", (date.fromisoformat(until) + timedelta(days=1)).isoformat()
+    return f"{column} <= ?", until
 
 
 def _iso(value: str, name: str) -> str:

@@ -98,9 +98,104 @@ CREATE TABLE ingest_runs (
 );
 """
 
+# The story engine's tables. Blobs (features, signatures, story states) are opaque to the
+# store. The stories table also keeps columns derived from its members (size, first/last
+# seen, languages, outlets) so that listing 50k stories reads one index, not 100k members;
+# story_facets holds the same languages and outlets one row each, for the filters.
+M002_STORIES = """
+-- No foreign keys to articles: stages may compute these before their articles are stored.
+CREATE TABLE features (
+    article_id TEXT PRIMARY KEY,
+    day        REAL,                    -- days since the epoch; NULL when undated
+    dense      BLOB NOT NULL,
+    lexical    BLOB NOT NULL,
+    names      BLOB NOT NULL
+);
+
+CREATE TABLE dedup_signatures (
+    article_id TEXT PRIMARY KEY,
+    exact_key  TEXT NOT NULL,
+    signature  BLOB NOT NULL
+);
+CREATE INDEX dedup_signatures_exact ON dedup_signatures (exact_key);
+
+CREATE TABLE dedup_bands (
+    band_key   TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (band_key, article_id)
+) WITHOUT ROWID;
+CREATE INDEX dedup_bands_article ON dedup_bands (article_id);
+
+-- One row per unordered pair: article_a < article_b.
+CREATE TABLE duplicate_links (
+    article_a TEXT NOT NULL,
+    article_b TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    score     REAL NOT NULL,
+    why       TEXT NOT NULL,
+    PRIMARY KEY (article_a, article_b),
+    CHECK (article_a < article_b)
+) WITHOUT ROWID;
+CREATE INDEX duplicate_links_b ON duplicate_links (article_b);
+
+CREATE TABLE stories (
+    story_id   TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL DEFAULT 0,  -- members; derived
+    first_seen TEXT,                        -- min/max published of the members; derived
+    last_seen  TEXT,
+    first_day  REAL,                        -- the clusterer's own day range
+    last_day   REAL,
+    languages  TEXT NOT NULL DEFAULT '[]',  -- JSON array, most frequent first; derived
+    outlets    TEXT NOT NULL DEFAULT '[]',  -- JSON array, most frequent first; derived
+    updated_at TEXT NOT NULL,
+    state      BLOB NOT NULL
+);
+-- The tie-breaker (story_id) is in both listing orders, so each is one index scan; the
+-- columns the filters test ride along, so that skipping stories never reads their rows.
+CREATE INDEX stories_recent ON stories (last_seen DESC, story_id, size, first_seen);
+CREATE INDEX stories_size ON stories (size DESC, story_id, last_seen, first_seen);
+
+-- What stories read of their member articles, so that building a story or recomputing its
+-- columns never reads the long article rows (queries name it with INDEXED BY: the planner
+-- would otherwise prefer the unique primary key index and read the rows).
+CREATE INDEX articles_story_fields ON articles (article_id, published, language, outlet_key,
+                                               outlet);
+
+-- The primary key says it: an article belongs to exactly one story. A story that still
+-- has members cannot be deleted.
+CREATE TABLE story_members (
+    article_id TEXT PRIMARY KEY REFERENCES articles (article_id) ON DELETE CASCADE,
+    story_id   TEXT NOT NULL REFERENCES stories (story_id),
+    score      REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX story_members_story ON story_members (story_id);
+
+-- kind is 'language' (value = code) or 'outlet' (value = outlet_key, label = a spelling).
+CREATE TABLE story_facets (
+    kind     TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    story_id TEXT NOT NULL REFERENCES stories (story_id) ON DELETE CASCADE,
+    label    TEXT NOT NULL,
+    articles INTEGER NOT NULL,
+    PRIMARY KEY (kind, value, story_id)
+) WITHOUT ROWID;
+CREATE INDEX story_facets_story ON story_facets (story_id);
+
+-- Document frequencies of hashed tokens, and the number of documents counted.
+CREATE TABLE token_df (
+    token INTEGER PRIMARY KEY,
+    df    INTEGER NOT NULL
+);
+CREATE TABLE counters (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+"""
+
 #: Every migration in the order it is applied. Append only.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
+    ("m002_stories", M002_STORIES),
 )
 
 _CREATE_LEDGER = (

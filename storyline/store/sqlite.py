@@ -6,17 +6,21 @@ import json
 import logging
 import sqlite3
 from contextlib import AbstractContextManager, contextmanager
-from itertools import islice
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import StoreError, UserError
 from ..types import Article, RawDocument, Rejected
 from . import codec
-from .base import IN_CHUNK, MIN_ID_PREFIX, ArticleOrder, Store
+from .base import MIN_ID_PREFIX, ArticleOrder, Store
+from .batching import chunks
+from .batching import marks as _marks
 from .filters import ArticleFilter, check_page
 from .migrations import apply_migrations
+from .sqlite_features import SQLiteFeaturesMixin
 from .sqlite_open import connect_sqlite
 from .sqlite_stats import collect_stats
+from .sqlite_stories import SQLiteStoriesMixin
+from .story_write import refresh_stories
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +45,12 @@ _ORDER_BY = {
 }
 
 
-def chunks(values: Iterable[str], size: int = IN_CHUNK) -> Iterator[list[str]]:
-    """``values`` in lists of at most ``size``, to keep ``IN (...)`` lists bounded."""
-    iterator = iter(values)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, Store):
+    """Articles and stories in one SQLite file (or in memory with ``":memory:"``).
 
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join("?" * len(values))
-
-
-class SQLiteStore(Store):
-    """Articles in one SQLite file (or in memory with ``":memory:"``)."""
+    The story engine's methods live in the two mixins; this class supplies the connection
+    and the transactions they run in.
+    """
 
     def __init__(self, location: str):
         self.location = location
@@ -140,7 +137,7 @@ class SQLiteStore(Store):
 
     def replace_cleaning(self, articles: Sequence[Article]) -> int:
         now = codec.now_iso()
-        updated = 0
+        updated: list[str] = []
         with self._transaction() as conn:
             for article in articles:
                 values = (*codec.cleaned_values(article, now), article.article_id)
@@ -150,8 +147,10 @@ class SQLiteStore(Store):
                     continue
                 conn.execute("DELETE FROM removals WHERE article_id = ?", (article.article_id,))
                 conn.executemany(_INSERT_REMOVAL, codec.removal_rows(article))
-                updated += 1
-        return updated
+                updated.append(article.article_id)
+            # A story shows its articles' dates, languages and outlets, which may have changed.
+            refresh_stories(conn, self._stories_of(conn, updated), now)
+        return len(updated)
 
     def record_paragraphs(self, rows: Iterable[tuple[str, str, str]]) -> None:
         with self._transaction() as conn:

@@ -17,7 +17,8 @@ def collect_stats(conn: sqlite3.Connection, location: str) -> dict[str, Any]:
     inputs), ``rejection_events`` (times seen in all), ``ingest_runs``, ``outlets`` (the
     top 20, name -> articles), ``outlet_count``, ``languages`` (code -> articles, ``null``
     language left out), ``published`` (``{"first", "last"}``), ``removals`` (reason ->
-    count), ``wire_agencies`` (agency -> articles).
+    count), ``wire_agencies`` (agency -> articles), ``stories`` (stories with at least one
+    article) and ``story_sizes`` (``"1"``, ``"2-5"``, ``"6-20"``, ``">20"`` -> stories).
     """
     return {
         "db": location,
@@ -44,6 +45,8 @@ def collect_stats(conn: sqlite3.Connection, location: str) -> dict[str, Any]:
             "FROM articles, json_each(articles.wire_agencies) AS agency "
             "WHERE articles.wire_agencies != '[]' "
             "GROUP BY agency.value ORDER BY n DESC, agency.value"),
+        "stories": _scalar(conn, "SELECT COUNT(*) FROM stories WHERE size > 0"),
+        "story_sizes": _story_sizes(conn),
     }
 
 
@@ -59,3 +62,11 @@ def _date_range(conn: sqlite3.Connection) -> dict[str, str | None]:
     # Two queries, not one: SQLite answers a lone MIN or MAX from the index in one step.
     return {"first": _scalar(conn, "SELECT MIN(published) FROM articles"),
             "last": _scalar(conn, "SELECT MAX(published) FROM articles")}
+
+
+def _story_sizes(conn: sqlite3.Connection) -> dict[str, int]:
+    row = conn.execute(
+        "SELECT COALESCE(SUM(size = 1), 0), COALESCE(SUM(size BETWEEN 2 AND 5), 0), "
+        "COALESCE(SUM(size BETWEEN 6 AND 20), 0), COALESCE(SUM(size > 20), 0) FROM stories"
+    ).fetchone()
+    return dict(zip(("1", "2-5", "6-20", ">20"), row))
