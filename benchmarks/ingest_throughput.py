@@ -79,7 +79,7 @@ def gva_as_html(folder: Path, limit: int) -> int:
 
 
 def timed_ingest(paths: list[str], db: Path) -> dict:
-    with Engine(db=str(db)) as engine:
+    with Engine(db=str(db), cluster=False) as engine:  # cleaning and storage; stories: benchmarks/stories
         report = engine.ingest(paths)
     return {"documents": report.documents, "added": report.added,
             "rejected": len(report.rejected), "seconds": round(report.seconds, 1),

@@ -174,6 +174,108 @@ def rejections(db: str | None, limit: int, as_json: bool) -> None:
 
 @cli.command()
 @db_option
+@click.option("--since", metavar="DATE", help="Stories active on or after DATE.")
+@click.option("--until", metavar="DATE", help="Stories active on or before DATE.")
+@click.option("--outlet", help="Stories covered by this outlet.")
+@click.option("--lang", "language", help="Stories with articles in this language.")
+@click.option("--min-size", default=1, show_default=True, help="Hide smaller stories.")
+@click.option("--sort", "order", type=click.Choice(["recent", "size"]), default="recent", show_default=True)
+@click.option("--limit", default=30, show_default=True)
+@click.option("--offset", default=0, show_default=True)
+@json_option
+def stories(db, since, until, outlet, language, min_size, order, limit, offset, as_json) -> None:
+    """List stories: articles that report the same event, across outlets and languages.
+
+    \b
+    Examples:
+      storyline stories --sort size --min-size 3
+      storyline stories --lang ru --since 2024-06-01 --json
+    """
+    filters = dict(since=since, until=until, outlet=outlet, language=language, min_size=min_size)
+    with Engine(db=db) as engine:
+        rows = engine.stories(**filters, order=order, limit=limit, offset=offset)
+        total = engine.count_stories(**filters)
+        titles = {s.story_id: engine.article(s.article_ids[0]) for s in rows}
+    if as_json:
+        _emit({"total": total, "stories": [render.story_summary(s, titles[s.story_id]) for s in rows]})
+    else:
+        render.story_table(rows, titles, total, offset)
+
+
+@cli.command()
+@click.argument("story_id")
+@db_option
+@json_option
+def story(story_id: str, db: str | None, as_json: bool) -> None:
+    """Show one story: its articles, outlets, languages and copies of one wire text.
+
+    \b
+    Examples:
+      storyline story s3f9c2a            # a prefix of 6+ characters is enough
+      storyline story s3f9c2a --json
+    """
+    with Engine(db=db) as engine:
+        found = engine.story(story_id)
+        members = [engine.article(a) for a in found.article_ids]
+    if as_json:
+        _emit({**asdict(found), "articles": [render.article_summary(a) for a in members]})
+    else:
+        render.story_detail(found, members)
+
+
+@cli.command()
+@db_option
+def cluster(db: str | None) -> None:
+    """Cluster the whole archive again (batch mode: the result does not depend on order).
+
+    \b
+    Example:
+      storyline cluster --db news.db
+    """
+    with Engine(db=db) as engine:
+        count = engine.cluster()
+    click.echo(f"{count} stories")
+
+
+@cli.command("eval")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mode", type=click.Choice(["batch", "online"]), default="batch", show_default=True)
+@json_option
+def eval_command(path: str, mode: str, as_json: bool) -> None:
+    """Score story clustering on a gold file (docs.jsonl: doc_id, cluster_id, text, ...).
+
+    Runs the whole pipeline in a temporary store; prints pairwise and BCubed precision,
+    recall and F1, ARI, predicted vs gold stories, time and articles/s.
+
+    \b
+    Examples:
+      storyline eval ../shared/data/meantime/docs.jsonl --mode online
+      storyline eval ../shared/data/gva/docs.jsonl --json
+    """
+    from .evaluation import evaluate_clustering
+
+    result = evaluate_clustering(path, mode)
+    _emit(result) if as_json else render.eval_report(result)
+
+
+@cli.command("eval-pairs")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@json_option
+def eval_pairs_command(path: str, as_json: bool) -> None:
+    """Correlate Storyline's same-story score with human judgements (SemEval 2022 task 8).
+
+    \b
+    Example:
+      storyline eval-pairs ../shared/data/semeval2022_t8/pairs.jsonl
+    """
+    from .evaluation import evaluate_pairs
+
+    result = evaluate_pairs(path)
+    _emit(result) if as_json else render.pairs_report(result)
+
+
+@cli.command()
+@db_option
 def reclean(db: str | None) -> None:
     """Clean every stored article again from its kept raw input (after an upgrade).
 

@@ -12,14 +12,17 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from .errors import UserError
 from .extract import Prepared, finish, prepare
 from .settings import load_settings
 from .sources import FieldMapping, read_sources
 from .store import open_store
-from .types import Article, RawDocument, Rejected
+from .types import Article, RawDocument, Rejected, Story
+
+if TYPE_CHECKING:
+    from .storybuilder import StoryBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,17 @@ class Engine:
     def __init__(self, db: str | None = None, **settings: Any):
         self.settings = load_settings({"db": db, **settings})
         self.store = open_store(self.settings["db"])
+        self._stories: StoryBuilder | None = None
+
+    @property
+    def story_builder(self) -> StoryBuilder:
+        """Created on first use: the story stages (numpy, faiss, MinHash, the sentence
+        encoder) take a second to import and load, which commands that only read skip."""
+        if self._stories is None:
+            from .storybuilder import StoryBuilder
+
+            self._stories = StoryBuilder(self.store, self.settings)
+        return self._stories
 
     def __enter__(self) -> Engine:
         return self
@@ -130,6 +144,8 @@ class Engine:
             else:
                 pairs.append((item.doc, article))
         report.added += self.store.add_articles(pairs)
+        if self.settings["cluster"] and pairs:
+            self.story_builder.add([article for _, article in pairs])
         self.store.add_rejections(rejected)
         report.rejected.extend(rejected)
         for item in rejected:
@@ -202,6 +218,23 @@ class Engine:
 
     def count_articles(self, **filters: Any) -> int:
         return self.store.count_articles(**filters)
+
+    def cluster(self) -> int:
+        """Batch mode: cluster the whole archive again; the result does not depend on the
+        order articles arrived in. Returns the number of stories."""
+        return self.story_builder.recluster()
+
+    def stories(self, **filters: Any) -> list[Story]:
+        return self.store.stories(**filters)
+
+    def count_stories(self, **filters: Any) -> int:
+        return self.store.count_stories(**filters)
+
+    def story(self, story_id: str) -> Story:
+        story = self.store.story(story_id)
+        if story is None:
+            raise UserError(f"no story {story_id!r}; list ids with 'storyline stories'")
+        return story
 
     def rejections(self, limit: int = 50) -> list[dict[str, Any]]:
         return self.store.rejections(limit=limit)

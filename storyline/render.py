@@ -14,7 +14,7 @@ import click
 from tqdm import tqdm
 
 from .engine import IngestReport
-from .types import REMOVAL_REASONS, Article
+from .types import REMOVAL_REASONS, Article, Story
 
 
 @contextlib.contextmanager
@@ -130,6 +130,62 @@ def _size(n: int) -> str:
             return f"{n:.0f} {unit}"
         n /= 1024
     return f"{n:.1f} TB"
+
+
+def story_summary(story: Story, lead: Article) -> dict[str, Any]:
+    return {"id": story.story_id, "title": lead.title or _lead(lead, 100), "articles": story.size,
+            "independent_reports": story.independent_reports, "outlets": list(story.outlets),
+            "languages": list(story.languages), "first_seen": story.first_seen,
+            "last_seen": story.last_seen}
+
+
+def story_table(rows: list[Story], leads: dict[str, Article], total: int, offset: int) -> None:
+    if not rows:
+        click.echo("no stories match; stories are built as articles are ingested")
+        return
+    width = max(_width() - 58, 30)
+    click.echo(f"{'id':<17} {'last seen':<10} {'arts':>4} {'indep':>5} {'langs':<11} title")
+    for s in rows:
+        lead = leads[s.story_id]
+        title = (lead.title or _lead(lead, width)).replace("\n", " ")
+        click.echo(f"{s.story_id:<17} {(s.last_seen or '-')[:10]:<10} {s.size:>4} "
+                   f"{s.independent_reports:>5} {','.join(s.languages)[:11]:<11} {title[:width]}")
+    shown = offset + len(rows)
+    if shown < total:
+        click.echo(f"({offset + 1}-{shown} of {total}; next page: --offset {shown})")
+
+
+def story_detail(story: Story, members: list[Article]) -> None:
+    lead = members[0]
+    click.secho(lead.title or _lead(lead, 100), bold=True)
+    click.echo(f"  id:        {story.story_id}")
+    click.echo(f"  seen:      {(story.first_seen or '-')[:16]} to {(story.last_seen or '-')[:16]}")
+    click.echo(f"  articles:  {story.size} ({story.independent_reports} independent reports)")
+    click.echo(f"  outlets:   {', '.join(story.outlets) or '-'}")
+    click.echo(f"  languages: {', '.join(story.languages) or '-'}")
+    copies = {a: i + 1 for i, group in enumerate(story.duplicate_groups) for a in group}
+    click.echo()
+    for a in members:
+        mark = f" [copy group {copies[a.article_id]}]" if a.article_id in copies else ""
+        click.echo(f"  {a.article_id[:12]} {(a.published or '-')[:10]} {(a.language or '-'):<3} "
+                   f"{(a.outlet or '-')[:22]:<22} {(a.title or _lead(a, 60))[:60]}{mark}")
+
+
+def eval_report(result: dict[str, Any]) -> None:
+    click.echo(f"{result['file']} ({result['mode']}): {result['docs']} documents, "
+               f"{result['gold_clusters']} gold stories, {result['pred_clusters']} predicted")
+    for name in ("pairwise", "bcubed"):
+        m = result[name]
+        click.echo(f"  {name:<9} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}")
+    click.echo(f"  ARI {result['ari']:.3f}   {result['seconds']} s, {result['articles_per_second']} articles/s")
+
+
+def pairs_report(result: dict[str, Any]) -> None:
+    click.echo(f"{result['file']}: {result['scored']} of {result['pairs']} pairs scored in {result['seconds']} s")
+    for name in ("same_language", "all"):
+        m = result[name]
+        click.echo(f"  {name:<14} {m['pairs']} pairs  Pearson {m.get('pearson', float('nan')):.3f}  "
+                   f"Spearman {m.get('spearman', float('nan')):.3f}  (1 = same story, so negative is good)")
 
 
 def next_steps(db: str, example_id: str | None) -> None:

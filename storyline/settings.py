@@ -34,6 +34,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("boilerplate_max_chars", 400,
             "Paragraphs longer than this are never treated as outlet boilerplate."),
     Setting("languages", "", "Comma-separated ISO 639-1 codes to expect; empty means any."),
+    Setting("cluster", True, "Group articles into stories as they are ingested (online mode)."),
+    Setting("story_threshold", 0.34,
+            "Average-linkage score an article (or story) needs to join a story."),
+    Setting("weight_dense", 0.55, "Weight of multilingual sentence-embedding similarity."),
+    Setting("weight_lexical", 0.30, "Weight of TF-IDF similarity of title and body."),
+    Setting("weight_names", 0.15, "Weight of the overlap of names (people, places, organisations)."),
+    Setting("window_days", 7.0, "Articles further apart in time than this never join one story."),
+    Setting("embed_chars", 1000, "Characters of title + lead given to the sentence encoder."),
+    Setting("lexical_chars", 3000, "Characters of the body used for TF-IDF."),
+    Setting("threads", 2, "Threads for the sentence encoder (keep at or below the core count)."),
     Setting("field_title", "title,headline,name", "JSONL/CSV fields tried for the title."),
     Setting("field_text", "text,body,content,article,maintext,description",
             "JSONL/CSV fields tried for the body."),
@@ -54,6 +64,11 @@ def _coerce(setting: Setting, value: Any, where: str) -> Any:
     kind = type(setting.default)
     if isinstance(value, kind):
         return value
+    if kind is bool:  # bool("false") is True: spell the accepted words out
+        word = str(value).strip().lower()
+        if word in {"1", "true", "yes", "on"} or word in {"0", "false", "no", "off"}:
+            return word in {"1", "true", "yes", "on"}
+        raise SettingsError(f"setting {setting.name!r} from {where} must be true or false, got {value!r}")
     try:
         return kind(value)
     except (TypeError, ValueError):

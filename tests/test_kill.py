@@ -27,7 +27,7 @@ def _export(path: Path) -> None:
 
 
 def _ingest(export: Path, db: Path) -> subprocess.Popen:
-    env = dict(os.environ, STORYLINE_BATCH_SIZE="50")
+    env = dict(os.environ, STORYLINE_BATCH_SIZE="50", STORYLINE_CLUSTER="false")  # storage is under test
     return subprocess.Popen([sys.executable, "-m", "storyline", "ingest", str(export), "--db", str(db), "-q"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -47,7 +47,7 @@ def kept_lines(article, text: str) -> list[bool]:
 def score(docs_path: Path, labels_path: Path) -> dict:
     docs = load_docs(docs_path)
     labels = [json.loads(line) for line in labels_path.open(encoding="utf-8")]
-    with tempfile.TemporaryDirectory() as tmp, Engine(db=str(Path(tmp) / "gva.db")) as engine:
+    with tempfile.TemporaryDirectory() as tmp, Engine(db=str(Path(tmp) / "gva.db"), cluster=False) as engine:
         started = time.perf_counter()
         engine.ingest_documents(gva_documents(docs), sources=[str(docs_path)])
         seconds = time.perf_counter() - started

@@ -1,0 +1,31 @@
+"""The representation stage: what the clusterer compares, computed from an article.
+
+- dense vectors from a multilingual sentence encoder over title + lead
+  (``Embedder``, ``UniversalSentenceEncoder``, ``NullEmbedder``,
+  ``article_text_for_embedding``);
+- lexical hashed TF-IDF vectors (``LexicalVectorizer``, ``DocumentFrequencies``,
+  ``SparseVector``, ``cosine``, ``centroid``);
+- names compared across languages and scripts (``names``, ``name_overlap``,
+  ``name_keys``) and normalised numbers (``numbers``).
+
+Nothing here opens the store or keeps state between calls: document frequencies are a
+value the caller passes in and persists (``DocumentFrequencies.to_bytes``).
+"""
+
+from .dense import Embedder, NullEmbedder, UniversalSentenceEncoder, normalise_rows
+from .frequencies import DocumentFrequencies
+from .latin import strip_accents, to_latin
+from .lexical import LexicalVectorizer, tokenize
+from .names import name_keys, name_overlap, names
+from .numeric import numbers
+from .phonetic import consonant_skeleton, phonetic_keys
+from .sparse import SparseVector, centroid, cosine
+from .text import article_text_for_embedding
+
+__all__ = [
+    "Embedder", "NullEmbedder", "UniversalSentenceEncoder", "normalise_rows",
+    "article_text_for_embedding",
+    "LexicalVectorizer", "DocumentFrequencies", "SparseVector", "cosine", "centroid", "tokenize",
+    "names", "name_overlap", "name_keys", "numbers",
+    "to_latin", "strip_accents", "consonant_skeleton", "phonetic_keys",
+]

@@ -1,0 +1,165 @@
+"""Names in a text without an NER model, compared across languages and spellings.
+
+``names(text)`` collects runs of capitalised words ("Northrop Grumman", "Bank of America",
+"Путин") and folds each to a plain-Latin key ("northrop grumman", "putin").
+``name_overlap(a, b)`` compares two such sets through coarse phonetic keys (see
+``phonetic``), so that "Moscú", "Moskau" and "Москва" can meet.
+
+What is not a name: a capitalised function word ("The", "Die"); a word capitalised only
+where capitals prove nothing, at a sentence start or in a Title Case heading ("Officials
+said", unless the text also writes "Officials" mid-sentence); month and weekday names;
+anything that starts with a digit (numbers go to ``numbers``).
+German capitalises every noun, so German texts yield many common nouns as names; they
+rarely match across languages, which only dilutes the overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from .latin import to_latin
+from .phonetic import phonetic_keys
+from .stopwords import stopwords_for
+
+__all__ = ["names", "name_overlap", "name_keys"]
+
+_WORD = re.compile(r"[^\W_]+")
+# What may sit between two words of one name: a space, a hyphen, an apostrophe.
+_INNER_GAP = re.compile(r"[ \u00a0]?[-'’]?[ \u00a0]?")
+_SENTENCE_END = re.compile(r"[.!?:;…\"“”«»()\[\]|•·–—]")
+# Lower-case words that may join the parts of one name (Bank of America, Rio de Janeiro).
+_CONNECTORS = frozenset("of de del della di da do dos das du des van von der den la le al bin ibn".split())
+_MAX_NAME_WORDS = 5
+_NOT_NAMES = frozenset(to_latin(w) for w in """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    januar februar marz juni juli oktober dezember montag dienstag mittwoch donnerstag
+    freitag samstag sonntag mr mrs ms dr sr jr""".split())
+_ALL_STOPWORDS = stopwords_for(None)
+_ABBREVIATED_TITLES = frozenset(
+    "mr mrs ms dr st sr jr gen gov sen rep prof sgt lt col capt sra srta dott ing hr fr".split())
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    folded: str  # plain-Latin lower case
+    ambiguous: bool  # at a sentence start or in a title-case line: capitals prove nothing
+    joins: bool  # only a space, hyphen, apostrophe or initial's full stop since the last word
+
+
+def names(text: str) -> frozenset[str]:
+    """Plain-Latin keys of the names in ``text`` ("vladimir putin", "eads")."""
+    lines = [_words(line) for line in text.splitlines()]
+    # a capitalised word counts as a name where its capital is ambiguous only if the
+    # text also capitalises it where capitals are not ambiguous
+    attested = {w.folded for line in lines for w in line
+                if not w.ambiguous and _is_capitalised(w.text)}
+    found: set[str] = set()
+    for line in lines:
+        for run in _capitalised_runs(line, attested):
+            if len(run) > _MAX_NAME_WORDS:  # a title-case heading, not one name
+                found.update(word for word in run if word not in _CONNECTORS)
+            else:
+                found.add(" ".join(run))
+    return frozenset(name for name in found if len(name) > 1)
+
+
+def _words(line: str) -> list[_Word]:
+    matches = list(_WORD.finditer(line))
+    title_case = _is_title_case([m.group() for m in matches])
+    words: list[_Word] = []
+    previous_end, previous = 0, ""
+    for match in matches:
+        word, gap = match.group(), line[previous_end:match.start()]
+        initial = _is_initial(previous, gap)
+        sentence_start = not previous or (_SENTENCE_END.search(gap) is not None and not initial)
+        joins = bool(previous) and (_INNER_GAP.fullmatch(gap) is not None or initial)
+        words.append(_Word(word, to_latin(word), sentence_start or title_case, joins))
+        previous_end, previous = match.end(), word
+    return words
+
+
+def _capitalised_runs(line: list[_Word], attested: set[str]) -> list[list[str]]:
+    runs: list[list[str]] = [[]]
+    for i, word in enumerate(line):
+        following = line[i + 1] if i + 1 < len(line) else None
+        # "Northrop Grumman" at a sentence start: a capitalised word followed by one whose
+        # capital is not ambiguous is taken as the start of a name
+        starts_name = (following is not None and following.joins and not following.ambiguous
+                       and _is_capitalised(following.text))
+        if _is_capitalised(word.text) and _may_be_name(word, attested, starts_name):
+            if not (word.joins and runs[-1]):
+                runs.append([])
+            runs[-1].append(word.folded)
+        elif word.folded in _CONNECTORS and word.joins and runs[-1]:
+            runs[-1].append(word.folded)  # dropped again unless a name word follows
+        else:
+            runs.append([])
+    return [_without_trailing_connectors(run) for run in runs if run]
+
+
+def _is_capitalised(word: str) -> bool:
+    first = word[0]
+    return first.isupper() or (first.islower() and any(c.isupper() for c in word[1:]))
+
+
+def _may_be_name(word: _Word, attested: set[str], starts_name: bool) -> bool:
+    if word.folded in _NOT_NAMES:
+        return False
+    if word.text.isupper() and len(word.text) > 1:
+        return True  # an acronym, even when it spells a function word (US, IT)
+    if word.folded in _ALL_STOPWORDS:
+        return False
+    return not word.ambiguous or starts_name or word.folded in attested
+
+
+def _is_initial(word: str, gap: str) -> bool:
+    """True for the "W." of "George W. Bush" or "Mr. Sugar": a full stop that does not end
+    a sentence."""
+    if gap.strip() != ".":
+        return False
+    return (len(word) == 1 and word.isupper()) or to_latin(word) in _ABBREVIATED_TITLES
+
+
+def _is_title_case(words: list[str]) -> bool:
+    """A heading In Title Case: nearly every word of four letters or more capitalised.
+
+    (A sentence dense with names still has lower-case verbs and nouns among them.)"""
+    long_words = [w for w in words if len(w) > 3]
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return 4 <= len(long_words) <= 25 and capitalised >= 0.8 * len(long_words)
+
+
+def _without_trailing_connectors(run: list[str]) -> list[str]:
+    while run and run[-1] in _CONNECTORS:
+        run = run[:-1]
+    return run
+
+
+@lru_cache(maxsize=100_000)
+def _keys_of(name: str) -> frozenset[str]:
+    return phonetic_keys(name)
+
+
+def name_keys(found: Iterable[str]) -> frozenset[str]:
+    """The phonetic keys of a set of names; connectors ("of", "de") carry none."""
+    keys: set[str] = set()
+    for name in found:
+        keys |= _keys_of(" ".join(w for w in name.split() if w not in _CONNECTORS))
+    return frozenset(keys)
+
+
+def name_overlap(a: Iterable[str], b: Iterable[str]) -> float:
+    """How much two sets of names agree, from 0.0 to 1.0, symmetric.
+
+    Dice coefficient over the phonetic keys of the words of the names (word keys rather
+    than whole names, so "Obama" meets "Barack Obama" and "Presidente Obama").
+    """
+    keys_a, keys_b = name_keys(a), name_keys(b)
+    if not keys_a or not keys_b:
+        return 0.0
+    return 2 * len(keys_a & keys_b) / (len(keys_a) + len(keys_b))

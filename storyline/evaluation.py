@@ -1,0 +1,77 @@
+"""`storyline eval` and `storyline eval-pairs`: the real pipeline on gold data, scored.
+
+Each run uses a fresh temporary store, so nothing the user has stored is touched, and runs
+the same code as `storyline ingest` (cleaning, dedup, features, clustering): the figures
+describe what a user gets.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .cluster import link
+from .engine import Engine
+from .eval import clustering_report, load_cluster_dataset, load_pairs, pearson, spearman
+from .types import Article
+
+
+def evaluate_clustering(path: str, mode: str = "batch", **settings: Any) -> dict[str, Any]:
+    """Cluster the documents of a ``docs.jsonl`` file and score against its gold stories."""
+    dataset = load_cluster_dataset(Path(path))
+    with tempfile.TemporaryDirectory(prefix="storyline-eval-") as folder:
+        with Engine(db=str(Path(folder) / "eval.db"), cluster=(mode == "online"), **settings) as engine:
+            started = time.perf_counter()
+            report = engine.ingest_documents((d.raw for d in dataset.docs), sources=[path])
+            if mode == "batch":
+                engine.cluster()
+            seconds = time.perf_counter() - started
+            story_of = engine.store.story_of(d.raw.content_hash for d in dataset.docs)
+    predicted = {d.doc_id: story_of.get(d.raw.content_hash, "unclustered:" + d.doc_id)
+                 for d in dataset.docs}
+    result = clustering_report(dataset.gold, predicted)
+    result.update(mode=mode, file=str(path), seconds=round(seconds, 1),
+                  articles_per_second=round(len(dataset.docs) / seconds, 1) if seconds else None,
+                  rejected_by_cleaning=len(report.rejected), empty_in_file=len(dataset.skipped))
+    return result
+
+
+def evaluate_pairs(path: str, **settings: Any) -> dict[str, Any]:
+    """Correlate the same-story score of article pairs with human judgements (SemEval 2022
+    task 8: Overall 1 = same story ... 4 = different), for same-language and all pairs."""
+    pairs = load_pairs(Path(path))
+    scores: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="storyline-eval-") as folder:
+        with Engine(db=str(Path(folder) / "pairs.db"), cluster=False, **settings) as engine:
+            started = time.perf_counter()
+            engine.ingest_documents([d for p in pairs for d in (p.first, p.second)], sources=[path])
+            articles = {a.article_id: a for a in _stored(engine, pairs)}
+            groups = {g.key: g for g in engine.story_builder.features(list(articles.values()))}
+            weights = engine.story_builder.weights
+            for pair in pairs:
+                a, b = groups.get(pair.first.content_hash), groups.get(pair.second.content_hash)
+                if a is not None and b is not None:
+                    scores[pair.pair_id] = link(a, b, weights).score
+            seconds = time.perf_counter() - started
+    return {"file": str(path), "pairs": len(pairs), "scored": len(scores), "seconds": round(seconds, 1),
+            "same_language": _correlations([p for p in pairs if p.same_language], scores),
+            "all": _correlations(pairs, scores)}
+
+
+def _stored(engine: Engine, pairs) -> list[Article]:
+    ids = {d.content_hash for p in pairs for d in (p.first, p.second)}
+    return [a for a in (engine.store.article(i) for i in sorted(ids)) if a is not None]
+
+
+def _correlations(pairs, scores: dict[str, float]) -> dict[str, Any]:
+    scored = [p for p in pairs if p.pair_id in scores]
+    if len(scored) < 2:
+        return {"pairs": len(scored)}
+    xs = [scores[p.pair_id] for p in scored]
+    ys = [p.overall for p in scored]
+    r = pearson(xs, ys)
+    # Overall 1 means "same story", so a good same-story score correlates negatively.
+    return {"pairs": len(scored), "pearson": round(r, 4), "abs_pearson": round(abs(r), 4),
+            "spearman": round(spearman(xs, ys), 4)}

@@ -1,0 +1,314 @@
+"""The representation stage: dense embeddings, lexical vectors, names and numbers."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from storyline.embed import (DocumentFrequencies, Embedder, LexicalVectorizer, NullEmbedder,
+                             SparseVector, UniversalSentenceEncoder, article_text_for_embedding,
+                             centroid, consonant_skeleton, cosine, name_overlap, names, numbers,
+                             to_latin, tokenize)
+
+ENGLISH = "The central bank raised interest rates by half a percentage point on Tuesday."
+SPANISH = "El banco central subió los tipos de interés medio punto porcentual el martes."
+UNRELATED = "The striker scored twice as the home team won the cup final in extra time."
+
+
+# ---- dense embeddings ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def encoder() -> UniversalSentenceEncoder:
+    """One real model for the module: loading it takes a few seconds."""
+    return UniversalSentenceEncoder(threads=2)
+
+
+@pytest.fixture(scope="module")
+def fixture_vectors(encoder) -> np.ndarray:
+    return encoder.embed([ENGLISH, SPANISH, UNRELATED])
+
+
+def test_use_translation_scores_far_above_an_unrelated_sentence(fixture_vectors):
+    english, spanish, unrelated = fixture_vectors
+    assert float(english @ spanish) > 0.7
+    assert float(english @ unrelated) < 0.4
+    assert float(english @ spanish) - float(english @ unrelated) > 0.4
+
+
+def test_use_vectors_are_unit_length_float32(encoder, fixture_vectors):
+    assert fixture_vectors.shape == (3, encoder.dimension) == (3, 512)
+    assert fixture_vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(fixture_vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_use_loads_its_model_once_and_not_before_use(encoder, fixture_vectors):
+    fresh = UniversalSentenceEncoder(threads=1)
+    assert fresh._model is None  # constructing must stay cheap
+    model = encoder._model
+    encoder.embed(["again"])
+    assert encoder._model is model
+
+
+def test_use_pickles_without_its_model(encoder, fixture_vectors):
+    copy = pickle.loads(pickle.dumps(encoder))
+    assert copy._model is None and copy.threads == encoder.threads
+
+
+def test_embedding_in_batches_gives_the_same_vectors(encoder, fixture_vectors):
+    small_batches = UniversalSentenceEncoder(threads=2, batch_size=1)
+    small_batches._model = encoder._model  # share the loaded weights, not a stand-in
+    np.testing.assert_allclose(small_batches.embed([ENGLISH, SPANISH, UNRELATED]),
+                               fixture_vectors, atol=1e-5)
+
+
+def test_blank_texts_get_zero_vectors(encoder):
+    vectors = encoder.embed(["", "   ", ENGLISH])
+    assert not vectors[:2].any()
+    assert np.linalg.norm(vectors[2]) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_threads_must_be_positive():
+    with pytest.raises(ValueError, match="threads"):
+        UniversalSentenceEncoder(threads=0)
+
+
+def test_null_embedder_gives_zero_vectors_of_its_dimension():
+    vectors = NullEmbedder(dimension=8).embed(["a", "b", "c"])
+    assert vectors.shape == (3, 8) and vectors.dtype == np.float32
+    assert not vectors.any()
+    assert NullEmbedder(4).embed([]).shape == (0, 4)
+
+
+class _CountingEmbedder(Embedder):
+    """A real (if tiny) embedder: letter counts. Checks what the base class supplies."""
+
+    batch_size = 2
+
+    def __init__(self):
+        self.batches: list[int] = []
+
+    def embed_batch(self, texts):
+        self.batches.append(len(texts))
+        return np.array([[t.count("a"), t.count("b"), 1.0] for t in texts])
+
+
+def test_base_class_batches_normalises_and_probes_the_dimension():
+    embedder = _CountingEmbedder()
+    vectors = embedder.embed(["aab", "b", "ab", "aaaa", "bb"])
+    assert embedder.dimension == 3
+    assert embedder.batches[1:] == [2, 2, 1]  # after the one-text dimension probe
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
+    assert vectors.dtype == np.float32
+
+
+def test_base_class_rejects_a_wrong_shape():
+    class Broken(_CountingEmbedder):
+        dimension = 3
+
+        def embed_batch(self, texts):
+            return np.zeros((len(texts) + 1, 3))
+
+    with pytest.raises(ValueError, match="returned shape"):
+        Broken().embed(["x"])
+
+
+# ---- the text that is embedded --------------------------------------------------------
+
+def test_text_for_embedding_cuts_at_a_sentence_end():
+    body = "First sentence here. Second sentence is longer than the window allows."
+    assert article_text_for_embedding("Title", body, 40) == "Title\n\nFirst sentence here."
+
+
+def test_text_for_embedding_falls_back_to_a_word_boundary():
+    body = "one two three four five six seven eight nine ten"
+    text = article_text_for_embedding(None, body, 17)
+    assert text == "one two three"
+    assert body.startswith(text) and len(text) <= 17
+
+
+def test_text_for_embedding_keeps_a_short_body_and_skips_a_repeated_title():
+    assert article_text_for_embedding("Rain", "Rain\nIt rained.", 100) == "Rain\n\nIt rained."
+    assert article_text_for_embedding("", "It rained.", 100) == "It rained."
+
+
+@given(st.text(alphabet="ab .\n", max_size=200), st.integers(min_value=1, max_value=80))
+def test_text_for_embedding_never_exceeds_the_window_or_splits_a_word(body, max_chars):
+    lead = article_text_for_embedding(None, body, max_chars)
+    flat = " ".join(body.split())
+    assert len(lead) <= max_chars
+    assert flat.startswith(lead)
+    first_word = flat.split(" ")[0]
+    if len(first_word) <= max_chars:  # else one over-long word must be cut somewhere
+        assert flat[len(lead):len(lead) + 1] in ("", " ")
+
+
+# ---- lexical vectors ------------------------------------------------------------------
+
+CORPUS = [
+    ("Airbus wins Qatar order", "Airbus has won an order for sixty A350 jets from Qatar Airways."),
+    ("Storm hits coast", "A storm brought heavy rain and flooding to the northern coast."),
+    ("Earnings fall", "The carmaker reported that quarterly earnings fell by a third."),
+]
+
+
+@pytest.fixture
+def lexical():
+    vectorizer = LexicalVectorizer()
+    terms = [vectorizer.terms(title, text, "en") for title, text in CORPUS]
+    frequencies = vectorizer.new_frequencies().updated(t.keys() for t in terms)
+    return vectorizer, frequencies, [vectorizer.vector_from_terms(t, frequencies) for t in terms]
+
+
+def test_tfidf_cosine_with_itself_is_one_and_with_unrelated_text_is_low(lexical):
+    _, _, (airbus, storm, earnings) = lexical
+    assert cosine(airbus, airbus) == pytest.approx(1.0, abs=1e-6)
+    assert cosine(airbus, storm) < 0.05 and cosine(storm, earnings) < 0.05
+
+
+def test_tfidf_finds_a_rewrite_of_the_same_report(lexical):
+    vectorizer, frequencies, (airbus, storm, _) = lexical
+    rewrite = vectorizer.vector("Qatar Airways orders A350s",
+                                "Qatar Airways ordered sixty Airbus A350 jets.", frequencies, "en")
+    assert cosine(rewrite, airbus) > 0.4 > cosine(rewrite, storm)
+
+
+def test_title_weight_makes_title_terms_weigh_more():
+    light, heavy = LexicalVectorizer(title_weight=1.0), LexicalVectorizer(title_weight=3.0)
+    term = light.term_id("qatar")
+    assert heavy.terms("Qatar", "qatar airbus")[term] == 4.0
+    assert light.terms("Qatar", "qatar airbus")[term] == 2.0
+
+
+def test_tokenize_folds_case_accents_and_scripts_and_drops_stopwords():
+    assert tokenize("L'avion d'Airbus a coûté 4,25 millions", "fr") == [
+        "avion", "airbus", "coute", "4,25", "millions"]
+    assert tokenize("Путин и Москва") == ["putin", "moskva"]
+    assert tokenize("北京大学") == ["北京", "京大", "大学"]
+
+
+def test_stopwords_depend_on_the_language():
+    # German "war" (was) is a stopword; English "war" is the story
+    assert "war" not in tokenize("Es war kalt", "de")
+    assert "war" in tokenize("The war ended", "en")
+
+
+def test_vectorizer_and_frequencies_must_share_a_dimension():
+    with pytest.raises(ValueError, match="dimension"):
+        LexicalVectorizer(dimension=1024).vector("a", "text", DocumentFrequencies(2048))
+
+
+def test_centroid_is_unit_length_and_close_to_its_members(lexical):
+    _, _, (airbus, storm, earnings) = lexical
+    middle = centroid([airbus, storm])
+    assert middle.norm() == pytest.approx(1.0, abs=1e-6)
+    assert cosine(middle, airbus) > 0.5 and cosine(middle, earnings) < 0.1
+
+
+def test_sparse_vector_round_trips_through_bytes(lexical):
+    _, _, (airbus, _, _) = lexical
+    assert SparseVector.from_bytes(airbus.to_bytes()) == airbus
+    assert cosine(SparseVector.empty(), airbus) == 0.0
+
+
+# ---- document frequencies -------------------------------------------------------------
+
+DIMENSION = 64
+term_sets = st.lists(st.sets(st.integers(min_value=0, max_value=DIMENSION - 1), max_size=10),
+                     max_size=8)
+
+
+def _frequencies(documents) -> DocumentFrequencies:
+    return DocumentFrequencies(DIMENSION).updated(documents)
+
+
+@settings(max_examples=50, deadline=None)
+@given(term_sets)
+def test_document_frequencies_round_trip_through_bytes_and_json(documents):
+    frequencies = _frequencies(documents)
+    assert DocumentFrequencies.from_bytes(frequencies.to_bytes()) == frequencies
+    assert DocumentFrequencies.from_json(frequencies.to_json()) == frequencies
+    assert frequencies.documents == len(documents)
+
+
+@settings(max_examples=50, deadline=None)
+@given(term_sets, term_sets, term_sets)
+def test_document_frequencies_merge_associatively_and_like_one_count(a, b, c):
+    fa, fb, fc = _frequencies(a), _frequencies(b), _frequencies(c)
+    assert (fa + fb) + fc == fa + (fb + fc)
+    assert fa + fb == fb + fa
+    assert fa + fb == _frequencies(a + b)
+
+
+def test_document_frequencies_are_not_changed_by_an_update():
+    empty = DocumentFrequencies(DIMENSION)
+    updated = empty.updated([[1, 2], [2]])
+    assert empty.documents == 0 and not empty.counts.any()
+    assert updated.counts[2] == 2 and updated.counts[1] == 1
+    assert updated.idf(np.array([2]))[0] < updated.idf(np.array([1]))[0]
+
+
+def test_document_frequencies_reject_bad_input():
+    with pytest.raises(ValueError, match="another dimension"):
+        DocumentFrequencies(DIMENSION).updated([[DIMENSION]])
+    with pytest.raises(ValueError, match="to_bytes"):
+        DocumentFrequencies.from_bytes(b"not frequencies")
+    with pytest.raises(ValueError, match="same vectorizer"):
+        DocumentFrequencies(8) + DocumentFrequencies(16)
+
+
+# ---- names and numbers ----------------------------------------------------------------
+
+@pytest.mark.parametrize("spellings", [
+    ["Putin", "Poutine", "Путин", "Путина"],
+    ["Zelensky", "Zelenskyy", "Selenskyj", "Зеленский", "Зеленського"],
+    ["Moscow", "Moskau", "Moscú", "Mosca", "Москва"],
+    ["Gorbachev", "Gorbatschow", "Gorbaciov", "Горбачёв"],
+    ["Tsipras", "Τσίπρας"],
+])
+def test_spellings_of_one_name_overlap(spellings):
+    found = [names(f"Reports say {spelling} spoke.") for spelling in spellings]
+    for other in found[1:]:
+        assert name_overlap(found[0], other) > 0, (found[0], other)
+
+
+def test_different_names_do_not_overlap():
+    assert name_overlap(names("Reports say Merkel spoke."), names("Reports say Putin spoke.")) == 0.0
+
+
+def test_transliteration_and_skeletons():
+    assert to_latin("Владимир Путин") == "vladimir putin"
+    assert to_latin("Τσίπρας") == "tsipras"
+    assert consonant_skeleton("zelenskiy") == consonant_skeleton("selenskyj") == "slnsk"
+
+
+def test_names_skips_function_words_and_sentence_initial_common_words():
+    found = names("The talks ended. Officials said Angela Merkel met officials of the "
+                  "Bank of America in Berlin on Monday.")
+    assert found == {"angela merkel", "bank of america", "berlin"}
+
+
+def test_names_are_folded_keys_and_skip_numbers():
+    assert names("Airbus A350 orders rose to 240 in Zürich.") >= {"airbus a350", "zurich"}
+    assert not any(name[0].isdigit() for name in names("In 2023, 240 jets flew."))
+
+
+@given(st.lists(st.sampled_from(["Putin", "Moskau", "Airbus", "Boeing", "Berlin", "Obama",
+                                 "EADS", "Москва", "Zelensky"]), max_size=5),
+       st.lists(st.sampled_from(["Poutine", "Moscow", "Airbus", "Chrysler", "Obama",
+                                 "Зеленский", "Qatar"]), max_size=5))
+def test_name_overlap_is_symmetric_and_bounded(a, b):
+    names_a, names_b = names(". ".join(a)), names(". ".join(b))
+    assert name_overlap(names_a, names_b) == name_overlap(names_b, names_a)
+    assert 0.0 <= name_overlap(names_a, names_b) <= 1.0
+    if names_a:
+        assert name_overlap(names_a, names_a) == 1.0
+
+
+def test_numbers_read_separators_by_language():
+    assert numbers("It cost $1,000 and 4.25 percent in 2008.") == {"1000", "4.25", "2008"}
+    assert numbers("Costó 1.000 dólares y 4,25 por ciento en 2008.") == {"1000", "4.25", "2008"}
+    assert numbers("1\u00a0200\u00a0000 le 01.03.2008, 3 personnes") == {"1200000", "2008"}
