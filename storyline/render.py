@@ -177,7 +177,7 @@ def eval_report(result: dict[str, Any]) -> None:
     for name in ("pairwise", "bcubed"):
         m = result[name]
         click.echo(f"  {name:<9} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}")
-    click.echo(f"  ARI {result['ari']:.3f}   {result['seconds']} s, {result['articles_per_second']} articles/s")
+    click.echo(f"  ARI {result['adjusted_rand']:.3f}   {result['seconds']} s, {result['articles_per_second']} articles/s")
 
 
 def pairs_report(result: dict[str, Any]) -> None:

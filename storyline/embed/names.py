@@ -53,7 +53,8 @@ class _Word:
 
 def names(text: str) -> frozenset[str]:
     """Plain-Latin keys of the names in ``text`` ("vladimir putin", "eads")."""
-    lines = [_words(line) for line in text.splitlines()]
+    lower_case = {to_latin(w) for w in _WORD.findall(text) if w.islower()}
+    lines = [_words(line, lower_case) for line in text.splitlines()]
     # a capitalised word counts as a name where its capital is ambiguous only if the
     # text also capitalises it where capitals are not ambiguous
     attested = {w.folded for line in lines for w in line
@@ -68,9 +69,9 @@ def names(text: str) -> frozenset[str]:
     return frozenset(name for name in found if len(name) > 1)
 
 
-def _words(line: str) -> list[_Word]:
+def _words(line: str, lower_case: set[str]) -> list[_Word]:
     matches = list(_WORD.finditer(line))
-    title_case = _is_title_case([m.group() for m in matches])
+    title_case = _is_title_case([m.group() for m in matches], lower_case)
     words: list[_Word] = []
     previous_end, previous = 0, ""
     for match in matches:
@@ -95,11 +96,22 @@ def _capitalised_runs(line: list[_Word], attested: set[str]) -> list[list[str]]:
             if not (word.joins and runs[-1]):
                 runs.append([])
             runs[-1].append(word.folded)
-        elif word.folded in _CONNECTORS and word.joins and runs[-1]:
+        elif word.folded in _CONNECTORS and word.joins and _may_take_connector(runs[-1], line, i):
             runs[-1].append(word.folded)  # dropped again unless a name word follows
         else:
             runs.append([])
     return [_without_trailing_connectors(run) for run in runs if run]
+
+
+def _may_take_connector(run: list[str], line: list[_Word], i: int) -> bool:
+    """Bank of America, Charles de Gaulle, Ursula von der Leyen: one plain capitalised word,
+    then connectors. Not "A380 de Airbus", "CEO van Ford", "Airport Express di Apple",
+    which are two names."""
+    if not run:
+        return False
+    if run[-1] in _CONNECTORS:
+        return len(run) == 2  # von der
+    return len(run) == 1 and line[i - 1].text.istitle() and line[i - 1].text.isalpha()
 
 
 def _is_capitalised(word: str) -> bool:
@@ -125,13 +137,14 @@ def _is_initial(word: str, gap: str) -> bool:
     return (len(word) == 1 and word.isupper()) or to_latin(word) in _ABBREVIATED_TITLES
 
 
-def _is_title_case(words: list[str]) -> bool:
-    """A heading In Title Case: nearly every word of four letters or more capitalised.
-
-    (A sentence dense with names still has lower-case verbs and nouns among them.)"""
+def _is_title_case(words: list[str], lower_case: set[str]) -> bool:
+    """A heading In Title Case: nearly every word of four letters or more capitalised,
+    including some that the text elsewhere writes in lower case (a sentence dense with
+    names has no such words)."""
     long_words = [w for w in words if len(w) > 3]
-    capitalised = sum(1 for w in long_words if w[0].isupper())
-    return 4 <= len(long_words) <= 25 and capitalised >= 0.8 * len(long_words)
+    capitalised = [w for w in long_words if w[0].isupper()]
+    return (4 <= len(long_words) <= 25 and len(capitalised) >= 0.8 * len(long_words)
+            and any(to_latin(w) in lower_case for w in capitalised))
 
 
 def _without_trailing_connectors(run: list[str]) -> list[str]:

@@ -10,6 +10,9 @@ g/k, v/f/w, z/s), vowels vanish, and a leading vowel leaves the marker "a". So "
 Inflected Slavic forms add a consonant (Путиным -> ``ptnm``) and German drops one
 (Moskau -> ``msk``), so ``phonetic_keys`` gives each long skeleton a second key without
 its last consonant: two spellings then share at least one key.
+
+Short skeletons meet by chance: "Boeing" and "Beijing" are both ``pnk``, "Apple" and the
+Italian "appello" both ``apl``. Name overlap is one signal among several for that reason.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ _VOWELS_AND_VOICING = str.maketrans({**{v: "" for v in _VOWELS},
 _REPEATS = re.compile(r"(.)\1+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 
-#: Skeletons at least this long also get a key without their last consonant.
-_SHORTENED_FROM = 4
+#: A skeleton also gets a key without its last consonant when that key keeps this many
+#: consonants: shorter keys meet by chance (the "arp" of both "European" and "Airbus").
+_SHORTENED_KEEPS = 3
 
 
 def _respell(match: re.Match) -> str:
@@ -56,13 +60,14 @@ def consonant_skeleton(word: str) -> str:
 
 def phonetic_keys(name: str) -> frozenset[str]:
     """Keys of a (possibly multi-word) plain-Latin name: one skeleton per word, plus the
-    skeleton without its last consonant for words of four consonants or more."""
+    skeleton without its last consonant when three consonants remain."""
     keys = set()
     for word in name.split():
         skeleton = consonant_skeleton(word)
         if len(skeleton) < 2:
             continue
         keys.add(skeleton)
-        if len(skeleton) >= _SHORTENED_FROM:
-            keys.add(skeleton[:-1])
+        shortened = skeleton[:-1]
+        if len(shortened.removeprefix("a")) >= _SHORTENED_KEEPS:
+            keys.add(shortened)
     return frozenset(keys)

@@ -1,0 +1,143 @@
+"""The story engine end to end, with the real sentence encoder, on the demo corpus and seeds."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from storyline import Engine, RawDocument
+from storyline.engine import demo_corpus_path
+from storyline.eval import pairwise
+from storyline.sources import read_sources
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+GOLD = json.loads((demo_corpus_path().parent / "gold.json").read_text(encoding="utf-8"))
+
+
+def _demo_documents() -> list[RawDocument]:
+    return [d for d in read_sources([str(demo_corpus_path())]) if isinstance(d, RawDocument)]
+
+
+def _gold_event(doc: RawDocument) -> tuple[str, str]:
+    """(event, wire group or '') of a demo document, matched by relative path and url."""
+    relative = doc.origin.split("articles/", 1)[1]
+    path = relative.split(":")[0].split("#")[0]
+    candidates = [d for d in GOLD["documents"] if d["path"] == path]
+    if len(candidates) > 1:
+        candidates = [d for d in candidates if d.get("url") == doc.hints.get("url")
+                      or d.get("title") == doc.hints.get("title")]
+    entry = candidates[0]
+    return entry["event"], entry.get("wire_copy") or ""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    docs = _demo_documents()
+    with Engine(db=str(db)) as engine:
+        engine.ingest_documents(docs)
+        story_of = engine.store.story_of(d.content_hash for d in docs)
+        stories = {s.story_id: s for s in engine.stories(limit=100)}
+    return docs, story_of, stories
+
+
+def test_demo_stories_match_the_gold_events(demo):
+    docs, story_of, _ = demo
+    gold = {d.content_hash: _gold_event(d)[0] for d in docs}
+    scores = pairwise(gold, story_of)
+    assert scores.precision >= 0.95 and scores.recall >= 0.9, scores
+
+
+def test_wire_copies_form_one_group_inside_their_story(demo):
+    docs, story_of, stories = demo
+    wire = {d.content_hash for d in docs if _gold_event(d)[1]}
+    assert len(wire) == 4
+    story = stories[story_of[next(iter(wire))]]
+    groups = [set(g) for g in story.duplicate_groups]
+    assert wire in groups
+    assert story.independent_reports == story.size - 3
+
+
+def test_seeds_end_up_in_one_story(tmp_path):
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    with Engine(db=str(tmp_path / "seeds.db")) as engine:
+        engine.ingest([str(SEEDS)])
+        stories = engine.stories()
+    assert len(stories) == 1 and stories[0].size == 2
+
+
+def _batch_partition(docs: list[RawDocument], db: Path) -> list[list[str]]:
+    with Engine(db=str(db), cluster=False) as engine:
+        engine.ingest_documents(docs)
+        engine.cluster()
+        return sorted(sorted(s.article_ids) for s in engine.stories(limit=1000))
+
+
+def test_batch_mode_does_not_depend_on_input_order(tmp_path):
+    docs = _demo_documents()
+    partitions = []
+    for seed in range(3):
+        shuffled = docs[:]
+        random.Random(seed).shuffle(shuffled)
+        partitions.append(_batch_partition(shuffled, tmp_path / f"shuffle{seed}.db"))
+    assert partitions[0] == partitions[1] == partitions[2]
+    assert len(partitions[0]) >= 5
+
+
+def test_restart_in_the_middle_of_an_online_run_changes_nothing(tmp_path):
+    docs = _demo_documents()
+    with Engine(db=str(tmp_path / "straight.db"), batch_size=8) as engine:
+        engine.ingest_documents(docs)
+        straight = sorted(sorted(s.article_ids) for s in engine.stories(limit=1000))
+    restarted_db = str(tmp_path / "restarted.db")
+    with Engine(db=restarted_db, batch_size=8) as engine:
+        engine.ingest_documents(docs[:20])
+    with Engine(db=restarted_db, batch_size=8) as engine:  # a new process would start the same way
+        engine.ingest_documents(docs[20:])
+        restarted = sorted(sorted(s.article_ids) for s in engine.stories(limit=1000))
+    assert restarted == straight
+
+
+def test_stories_cli_lists_and_shows(tmp_path):
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "cli.db")
+    with Engine(db=db) as engine:
+        engine.ingest_documents(_demo_documents()[:12])
+    listing = subprocess.run([sys.executable, "-m", "storyline", "stories", "--db", db, "--json"],
+                             capture_output=True, text=True, check=True)
+    first = json.loads(listing.stdout)["stories"][0]
+    shown = subprocess.run([sys.executable, "-m", "storyline", "story", first["id"][:8], "--db", db],
+                           capture_output=True, text=True, check=True)
+    assert first["id"] in shown.stdout and "independent reports" in shown.stdout
+
+
+def test_eval_command_scores_a_gold_file(tmp_path):
+    import subprocess
+    import sys
+
+    events = {
+        "bridge": ["The old river bridge in Kalder collapsed on Monday evening, killing twelve people.",
+                   "Twelve people died when the Kalder river bridge collapsed on Monday, officials said.",
+                   "Doce personas murieron el lunes al derrumbarse el puente del río en Kalder."],
+        "strike": ["Dock workers in Port Vesna began a strike over pay on Tuesday, halting all cargo.",
+                   "A strike by Port Vesna dock workers over wages stopped cargo traffic on Tuesday.",
+                   "Los estibadores del puerto de Vesna iniciaron el martes una huelga por los salarios."],
+    }
+    path = tmp_path / "docs.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for event, texts in events.items():
+            for i, text in enumerate(texts):
+                out.write(json.dumps({"doc_id": f"{event}{i}", "cluster_id": event, "date": "2024-06-03",
+                                      "title": text.split(",")[0], "text": text}) + "\n")
+    done = subprocess.run([sys.executable, "-m", "storyline", "eval", str(path), "--mode", "online", "--json"],
+                          capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout)
+    assert result["docs"] == 6 and result["gold_clusters"] == 2
+    assert result["pairwise"]["f1"] == 1.0 and result["pred_clusters"] == 2
+    assert {"bcubed", "adjusted_rand", "seconds", "articles_per_second"} <= set(result)
