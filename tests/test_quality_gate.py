@@ -32,3 +32,15 @@ def test_cleaning_quality_does_not_drop():
             assert measured[metric] >= floor - TOLERANCE, (
                 f"cleaning {metric} on {split} fell to {measured[metric]:.4f} "
                 f"(baseline {floor:.4f}); see benchmarks/cleaning/score.py --errors {split}")
+
+
+@pytest.mark.skipif(not GVA.is_file(), reason=f"gold data not found under {GVA.parent.parent}")
+@pytest.mark.parametrize("key", sorted(BASELINE.get("stories", {})))
+def test_story_clustering_quality_does_not_drop(key):
+    from storyline.evaluation import evaluate_clustering
+
+    name, mode = key.split("/")
+    result = evaluate_clustering(str(GVA.parent.parent / name / "docs.jsonl"), mode)
+    pinned = BASELINE["stories"][key]
+    assert result["pairwise"]["f1"] >= pinned["pairwise_f1"] - TOLERANCE, (key, result["pairwise"])
+    assert result["bcubed"]["f1"] >= pinned["bcubed_f1"] - TOLERANCE, (key, result["bcubed"])

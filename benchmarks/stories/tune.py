@@ -66,19 +66,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", nargs="+", default=["ecbplus", "meantime", "gva"])
     parser.add_argument("--embed-chars", type=int, default=1000)
+    parser.add_argument("--mixes", nargs="+", default=["0.55,0.30,0.15", "0.45,0.45,0.10", "0.70,0.20,0.10"],
+                        help="dense,lexical,names weights to try")
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.30, 0.36, 0.42, 0.48])
     args = parser.parse_args()
     prepared = {name: featurise(name, args.embed_chars) for name in args.sets}
-    grid = itertools.product([0.4, 0.55, 0.7], [0.2, 0.3, 0.45], [0.0, 0.15, 0.3],
-                             [0.28, 0.32, 0.36, 0.40, 0.45, 0.5], [3.0, 7.0])
+    mixes = [tuple(float(x) for x in mix.split(",")) for mix in args.mixes]
+    grid = itertools.product(mixes, args.thresholds, [7.0])
     results = []
-    for dense, lexical, names, threshold, window in grid:
+    for (dense, lexical, names), threshold, window in grid:
         weights = Weights(dense, lexical, names, threshold, window)
         scores = {name: score(*prepared[name], weights) for name in args.sets}
         mean = sum(b + o for b, o in scores.values()) / (2 * len(scores))
         results.append((mean, weights, scores))
+        print(f"{mean:.4f} {weights} " + " ".join(f"{n}: {b:.3f}/{o:.3f}" for n, (b, o) in scores.items()),
+              flush=True)
     results.sort(key=lambda r: -r[0])
     for mean, weights, scores in results[:10]:
-        print(f"{mean:.4f} {weights} " + " ".join(f"{n}: batch {b:.3f} online {o:.3f}" for n, (b, o) in scores.items()))
+        print(f"best: {mean:.4f} {weights} " + " ".join(f"{n}: batch {b:.3f} online {o:.3f}" for n, (b, o) in scores.items()))
 
 
 if __name__ == "__main__":

@@ -26,10 +26,10 @@ Sparse = dict[int, float]
 class Weights:
     """Weights of the signals and the decision threshold (see benchmarks for how they were set)."""
 
-    dense: float = 0.55
-    lexical: float = 0.30
-    names: float = 0.15
-    threshold: float = 0.34
+    dense: float = 0.35
+    lexical: float = 0.45
+    names: float = 0.20
+    threshold: float = 0.38
     window_days: float = 7.0
 
 

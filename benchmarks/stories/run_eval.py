@@ -1,0 +1,100 @@
+"""Story clustering and same-story scores on every gold set, written with the date.
+
+Usage:
+    python benchmarks/stories/run_eval.py [--write] [--pin]
+
+Runs `storyline eval` (batch and online) on ecbplus, meantime and gva, the three pooled
+into one mixed stream, and `storyline eval-pairs` on semeval2022_t8. With --write the
+table goes to benchmarks/results/stories.md; with --pin the pairwise F1 figures become the
+floors in benchmarks/baseline.json that tests/test_quality_gate.py checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from storyline.evaluation import evaluate_clustering, evaluate_pairs
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT.parent / "shared" / "data"
+RESULTS = ROOT / "benchmarks" / "results" / "stories.md"
+BASELINE = ROOT / "benchmarks" / "baseline.json"
+SETS = ("ecbplus", "meantime", "gva")
+TARGETS = {"ecbplus": "pairwise F1 >= 0.90", "meantime": "pairwise F1 >= 0.95",
+           "gva": "pairwise F1 >= 0.75, BCubed F1 >= 0.93", "pooled": "within 1 point of each set"}
+
+
+def pooled_file(folder: Path) -> Path:
+    """The three sets as one stream, cluster ids prefixed so they stay apart."""
+    path = folder / "pooled.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for name in SETS:
+            for line in (DATA / name / "docs.jsonl").open(encoding="utf-8"):
+                record = json.loads(line)
+                record["doc_id"] = f"{name}:{record['doc_id']}"
+                record["cluster_id"] = f"{name}:{record['cluster_id']}"
+                out.write(json.dumps(record) + "\n")
+    return path
+
+
+def run() -> dict:
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        files = {name: DATA / name / "docs.jsonl" for name in SETS}
+        files["pooled"] = pooled_file(Path(folder))
+        for name, path in files.items():
+            for mode in ("batch", "online"):
+                results[f"{name}/{mode}"] = evaluate_clustering(str(path), mode)
+                print(name, mode, results[f"{name}/{mode}"]["pairwise"], flush=True)
+    results["semeval"] = evaluate_pairs(str(DATA / "semeval2022_t8" / "pairs.jsonl"))
+    return results
+
+
+def markdown(results: dict) -> str:
+    lines = [f"# Story clustering ({date.today().isoformat()})", "",
+             "Command: `python benchmarks/stories/run_eval.py --write` (each row is "
+             "`storyline eval FILE --mode MODE`).", "",
+             "Weights and threshold were tuned on these same sets (`benchmarks/stories/tune.py`), "
+             "so the figures are optimistic for unseen articles.", "",
+             "| set | mode | docs | gold | predicted | pairwise P | R | F1 | BCubed F1 | ARI | articles/s | target |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for key, r in results.items():
+        if key == "semeval":
+            continue
+        name, mode = key.split("/")
+        p, b = r["pairwise"], r["bcubed"]
+        lines.append(f"| {name} | {mode} | {r['docs']} | {r['gold_clusters']} | {r['pred_clusters']} | "
+                     f"{p['precision']:.3f} | {p['recall']:.3f} | {p['f1']:.3f} | {b['f1']:.3f} | "
+                     f"{r['adjusted_rand']:.3f} | {r['articles_per_second']} | {TARGETS[name]} |")
+    s = results["semeval"]
+    lines += ["", "SemEval 2022 task 8 pairs (`storyline eval-pairs`; Overall 1 = same story, so the "
+              "correlation of a same-story score is negative; target |Pearson| >= 0.80 on original-language pairs):", "",
+              f"- same-language pairs: {s['same_language']}", f"- all pairs: {s['all']}", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--pin", action="store_true")
+    args = parser.parse_args()
+    results = run()
+    text = markdown(results)
+    print(text)
+    if args.write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(text, encoding="utf-8")
+    if args.pin:
+        baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+        baseline["stories"] = {key: {"pairwise_f1": r["pairwise"]["f1"], "bcubed_f1": r["bcubed"]["f1"]}
+                               for key, r in results.items()
+                               if key != "semeval" and not key.startswith("pooled")}
+        BASELINE.write_text(json.dumps(baseline, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
