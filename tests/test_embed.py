@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,8 +13,8 @@ from hypothesis import strategies as st
 
 from storyline.embed import (DocumentFrequencies, Embedder, LexicalVectorizer, NullEmbedder,
                              SparseVector, UniversalSentenceEncoder, article_text_for_embedding,
-                             centroid, consonant_skeleton, cosine, name_overlap, names, numbers,
-                             to_latin, tokenize)
+                             centroid, consonant_skeleton, cosine, key_overlap, name_keys,
+                             name_overlap, names, numbers, to_latin, tokenize)
 
 ENGLISH = "The central bank raised interest rates by half a percentage point on Tuesday."
 SPANISH = "El banco central subió los tipos de interés medio punto porcentual el martes."
@@ -24,7 +26,7 @@ UNRELATED = "The striker scored twice as the home team won the cup final in extr
 @pytest.fixture(scope="module")
 def encoder() -> UniversalSentenceEncoder:
     """One real model for the module: loading it takes a few seconds."""
-    return UniversalSentenceEncoder(threads=2)
+    return UniversalSentenceEncoder(threads=1)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,7 @@ def test_use_pickles_without_its_model(encoder, fixture_vectors):
 
 
 def test_embedding_in_batches_gives_the_same_vectors(encoder, fixture_vectors):
-    small_batches = UniversalSentenceEncoder(threads=2, batch_size=1)
+    small_batches = UniversalSentenceEncoder(threads=1, batch_size=1)
     small_batches._model = encoder._model  # share the loaded weights, not a stand-in
     np.testing.assert_allclose(small_batches.embed([ENGLISH, SPANISH, UNRELATED]),
                                fixture_vectors, atol=1e-5)
@@ -312,3 +314,36 @@ def test_numbers_read_separators_by_language():
     assert numbers("It cost $1,000 and 4.25 percent in 2008.") == {"1000", "4.25", "2008"}
     assert numbers("Costó 1.000 dólares y 4,25 por ciento en 2008.") == {"1000", "4.25", "2008"}
     assert numbers("1\u00a0200\u00a0000 le 01.03.2008, 3 personnes") == {"1200000", "2008"}
+
+
+def test_key_overlap_on_precomputed_keys_equals_name_overlap():
+    a = names("Talks: Barack Obama met Vladimir Putin in Moscow.")
+    b = names("Conversaciones en Moscú: el presidente Obama se reunió con Putin.")
+    assert key_overlap(name_keys(a), name_keys(b)) == name_overlap(a, b) > 0.5
+
+
+def test_sparse_vector_to_dense_keeps_the_cosine(lexical):
+    _, _, (airbus, storm, _) = lexical
+    small = LexicalVectorizer(dimension=2**12)
+    a = small.vector("Airbus", "Airbus order for jets", small.new_frequencies())
+    b = small.vector("Airbus", "Airbus jets order", small.new_frequencies())
+    assert float(a.to_dense(2**12) @ b.to_dense(2**12)) == pytest.approx(cosine(a, b), abs=1e-6)
+
+
+# ---- on real articles (read from ../shared/data at run time) -------------------------
+
+MEANTIME = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "meantime" / "docs.jsonl"
+
+
+def test_names_of_translations_overlap_more_than_names_of_other_stories():
+    if not MEANTIME.is_file():
+        pytest.skip(f"evaluation data not found at {MEANTIME}")
+    stories: dict[str, dict[str, str]] = {}
+    for line in MEANTIME.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        stories.setdefault(doc["cluster_id"], {})[doc["lang"]] = doc["title"] + "\n" + doc["text"]
+    found = [{lang: names(text) for lang, text in story.items()} for story in list(stories.values())[:20]]
+    same = [name_overlap(story["en"], story[lang]) for story in found for lang in ("es", "it", "nl")]
+    other = [name_overlap(story["en"], found[(i + 1) % len(found)][lang])
+             for i, story in enumerate(found) for lang in ("es", "it", "nl")]
+    assert np.mean(same) > 0.6 and np.mean(other) < 0.3, (np.mean(same), np.mean(other))

@@ -24,13 +24,14 @@ Sparse = dict[int, float]
 
 @dataclass(frozen=True)
 class Weights:
-    """Weights of the signals and the decision threshold (see benchmarks for how they were set)."""
+    """Weights of the signals and the decision threshold. Their defaults live in
+    ``storyline.settings`` (tuned with benchmarks/stories/tune.py)."""
 
-    dense: float = 0.35
-    lexical: float = 0.45
-    names: float = 0.20
-    threshold: float = 0.38
-    window_days: float = 7.0
+    dense: float
+    lexical: float
+    names: float
+    threshold: float
+    window_days: float
 
 
 @dataclass

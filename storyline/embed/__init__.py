@@ -6,7 +6,7 @@
 - lexical hashed TF-IDF vectors (``LexicalVectorizer``, ``DocumentFrequencies``,
   ``SparseVector``, ``cosine``, ``centroid``);
 - names compared across languages and scripts (``names``, ``name_overlap``,
-  ``name_keys``) and normalised numbers (``numbers``).
+  ``name_keys``, ``key_overlap``) and normalised numbers (``numbers``).
 
 Nothing here opens the store or keeps state between calls: document frequencies are a
 value the caller passes in and persists (``DocumentFrequencies.to_bytes``).
@@ -16,7 +16,7 @@ from .dense import Embedder, NullEmbedder, UniversalSentenceEncoder, normalise_r
 from .frequencies import DocumentFrequencies
 from .latin import strip_accents, to_latin
 from .lexical import LexicalVectorizer, tokenize
-from .names import name_keys, name_overlap, names
+from .names import key_overlap, name_keys, name_overlap, names
 from .numeric import numbers
 from .phonetic import consonant_skeleton, phonetic_keys
 from .sparse import SparseVector, centroid, cosine
@@ -26,6 +26,6 @@ __all__ = [
     "Embedder", "NullEmbedder", "UniversalSentenceEncoder", "normalise_rows",
     "article_text_for_embedding",
     "LexicalVectorizer", "DocumentFrequencies", "SparseVector", "cosine", "centroid", "tokenize",
-    "names", "name_overlap", "name_keys", "numbers",
+    "names", "name_overlap", "name_keys", "key_overlap", "numbers",
     "to_latin", "strip_accents", "consonant_skeleton", "phonetic_keys",
 ]

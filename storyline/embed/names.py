@@ -2,15 +2,16 @@
 
 ``names(text)`` collects runs of capitalised words ("Northrop Grumman", "Bank of America",
 "Путин") and folds each to a plain-Latin key ("northrop grumman", "putin").
-``name_overlap(a, b)`` compares two such sets through coarse phonetic keys (see
-``phonetic``), so that "Moscú", "Moskau" and "Москва" can meet.
+``name_overlap(a, b)`` compares two such sets word by word, by spelling and by a coarse
+phonetic key (see ``phonetic``), so that "Moscú", "Moskau" and "Москва" can meet.
 
 What is not a name: a capitalised function word ("The", "Die"); a word capitalised only
 where capitals prove nothing, at a sentence start or in a Title Case heading ("Officials
 said", unless the text also writes "Officials" mid-sentence); month and weekday names;
 anything that starts with a digit (numbers go to ``numbers``).
 German capitalises every noun, so German texts yield many common nouns as names; they
-rarely match across languages, which only dilutes the overlap.
+rarely match across languages, which only dilutes the overlap. Scripts without capitals
+(Chinese, Japanese, Arabic, Hebrew, Thai...) yield no names at all.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .latin import to_latin
 from .phonetic import phonetic_keys
 from .stopwords import stopwords_for
 
-__all__ = ["names", "name_overlap", "name_keys"]
+__all__ = ["names", "name_overlap", "name_keys", "key_overlap"]
 
 _WORD = re.compile(r"[^\W_]+")
 # What may sit between two words of one name: a space, a hyphen, an apostrophe.
@@ -153,26 +154,41 @@ def _without_trailing_connectors(run: list[str]) -> list[str]:
     return run
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=100_000)  # a memo of a pure function: names recur across articles
 def _keys_of(name: str) -> frozenset[str]:
-    return phonetic_keys(name)
+    words = [word for word in name.split() if word not in _CONNECTORS]
+    spelled = {word for word in words if len(word) > 1}
+    sounded = {"~" + key for key in phonetic_keys(" ".join(words))}
+    return frozenset(spelled | sounded)
 
 
 def name_keys(found: Iterable[str]) -> frozenset[str]:
-    """The phonetic keys of a set of names; connectors ("of", "de") carry none."""
+    """The comparison keys of a set of names: each word as spelled ("putin") and its
+    phonetic keys ("~ptn"). Connectors ("of", "de") carry none.
+
+    Precompute these once per article (and take the union for a story) when comparing
+    many pairs; ``name_overlap`` computes them on every call.
+    """
     keys: set[str] = set()
     for name in found:
-        keys |= _keys_of(" ".join(w for w in name.split() if w not in _CONNECTORS))
+        keys |= _keys_of(name)
     return frozenset(keys)
 
 
 def name_overlap(a: Iterable[str], b: Iterable[str]) -> float:
     """How much two sets of names agree, from 0.0 to 1.0, symmetric.
 
-    Dice coefficient over the phonetic keys of the words of the names (word keys rather
-    than whole names, so "Obama" meets "Barack Obama" and "Presidente Obama").
+    The Dice coefficient of their ``name_keys``. Keys are per word, so "Obama" meets
+    "Barack Obama" and "Presidente Obama"; a word spelled alike matches on both its
+    spelling and its sound, one spelled differently ("Moskau", "Moscow") on its sound
+    only, so it counts for less. Measured on meantime, ecbplus, gva and SemEval-2022 T8
+    this mix separates stories slightly better than either key alone.
     """
-    keys_a, keys_b = name_keys(a), name_keys(b)
+    return key_overlap(name_keys(a), name_keys(b))
+
+
+def key_overlap(keys_a: frozenset[str], keys_b: frozenset[str]) -> float:
+    """``name_overlap`` over precomputed ``name_keys``."""
     if not keys_a or not keys_b:
         return 0.0
     return 2 * len(keys_a & keys_b) / (len(keys_a) + len(keys_b))

@@ -53,6 +53,13 @@ class SparseVector:
                                          return_indices=True)
         return float(np.dot(self.values[mine], other.values[theirs]))
 
+    def to_dense(self, dimension: int) -> np.ndarray:
+        """A float32 row of length ``dimension``, e.g. for a faiss index over a small
+        hashed space (a vectorizer with ``dimension=2**14``)."""
+        row = np.zeros(dimension, dtype=np.float32)
+        row[self.indices] = self.values
+        return row
+
     def to_dict(self) -> dict[int, float]:
         return dict(zip(self.indices.tolist(), self.values.tolist()))
 
@@ -63,7 +70,7 @@ class SparseVector:
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> SparseVector:
-        magic, count = _HEADER.unpack_from(blob)
+        magic, count = _HEADER.unpack_from(blob) if len(blob) >= _HEADER.size else (b"", 0)
         if magic != _MAGIC or len(blob) != _HEADER.size + 8 * count:
             raise ValueError("not a SparseVector encoding (made by SparseVector.to_bytes?)")
         start = _HEADER.size
