@@ -303,8 +303,12 @@ def demo(db: str | None, quiet: bool) -> None:
     with Engine(db=db) as engine:
         render.ingest_report(report, show_rejections=True)
         render.stats(engine.stats())
+        top = engine.stories(order="size", limit=10)
+        click.echo("\nStories:")
+        render.story_table(top, {s.story_id: engine.article(s.article_ids[0]) for s in top},
+                           engine.count_stories(), 0)
         example = next(iter(engine.articles(language="en", limit=1)), None)
-        render.next_steps(engine.settings["db"], example and example.article_id)
+        render.next_steps(engine.settings["db"], example and example.article_id, top[0].story_id if top else None)
 
 
 @cli.command()

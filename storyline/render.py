@@ -188,9 +188,11 @@ def pairs_report(result: dict[str, Any]) -> None:
                    f"Spearman {m.get('spearman', float('nan')):.3f}  (1 = same story, so negative is good)")
 
 
-def next_steps(db: str, example_id: str | None) -> None:
+def next_steps(db: str, example_id: str | None, story_id: str | None = None) -> None:
     flag = "" if db == "storyline.db" else f" --db {db}"
     click.echo("\nNext:")
+    if story_id:
+        click.echo(f"  storyline story {story_id[:12]}{flag}          # one story: articles, outlets, wire copies")
     click.echo(f"  storyline articles{flag} --lang de          # list, filter by date, outlet, language")
     if example_id:
         click.echo(f"  storyline article {example_id[:10]}{flag}        # clean text, metadata, every removal and why")
