@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("weight_dense", 0.35, "Weight of multilingual sentence-embedding similarity."),
     Setting("weight_lexical", 0.45, "Weight of TF-IDF similarity of title and body."),
     Setting("weight_names", 0.20, "Weight of the overlap of names (people, places, organisations)."),
+    Setting("weight_cross_language", 0.4,
+            "Share of dense similarity that stands in for TF-IDF between two languages."),
     Setting("window_days", 7.0, "Articles further apart in time than this never join one story."),
     Setting("embed_chars", 1000, "Characters of title + lead given to the sentence encoder."),
     Setting("lexical_chars", 3000, "Characters of the body used for TF-IDF."),

@@ -30,7 +30,8 @@ _EPOCH = date(1970, 1, 1)
 def weights_from(settings: dict[str, Any]) -> Weights:
     return Weights(dense=settings["weight_dense"], lexical=settings["weight_lexical"],
                    names=settings["weight_names"], threshold=settings["story_threshold"],
-                   window_days=settings["window_days"])
+                   window_days=settings["window_days"],
+                   cross_language=settings["weight_cross_language"])
 
 
 class StoryBuilder:
@@ -60,7 +61,9 @@ class StoryBuilder:
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies).to_dict()
             keys = _name_vector(article)
             day = day_of(article.published)
-            groups.append(Group(article.article_id, 1, vector.astype("float32"), lexical, keys, day, day))
+            dense = vector.astype("float32")
+            groups.append(Group(article.article_id, 1, dense, lexical, keys, day, day,
+                                {article.language or "?": dense}))
             rows.append(FeatureRow(article.article_id, day, vector.astype("<f4").tobytes(),
                                    _pack_sparse(lexical), _pack_sparse(keys)))
         self.store.save_features(rows)
@@ -152,9 +155,13 @@ class StoryBuilder:
             self._online = OnlineClusterer(self.weights, {k: unpack(k, r.state) for k, r in states.items()})
         return self._online
 
+    def _language(self, article_id: str) -> str | None:
+        article = self.store.article(article_id)
+        return article.language if article else None
+
     def recluster(self) -> int:
         """Batch: cluster every stored article again from its stored features."""
-        groups = [_group_of(row) for row in self.store.iter_features()]
+        groups = [_group_of(row, self._language(row.article_id)) for row in self.store.iter_features()]
         missing = self.store.unassigned_article_ids()
         known = {g.key for g in groups}
         todo = [a for a in (self.store.article(i) for i in missing if i not in known) if a]
@@ -204,10 +211,10 @@ def _unpack_sparse(blob: bytes) -> dict[int, float]:
     return SparseVector.from_bytes(blob).to_dict() if blob else {}
 
 
-def _group_of(row: FeatureRow) -> Group:
+def _group_of(row: FeatureRow, language: str | None) -> Group:
     dense = np.frombuffer(row.dense, dtype="<f4").astype("float32")
     return Group(row.article_id, 1, dense, _unpack_sparse(row.lexical), _unpack_sparse(row.names),
-                 row.day, row.day)
+                 row.day, row.day, {language or "?": dense})
 
 
 def _row(group: Group) -> StoryRow:

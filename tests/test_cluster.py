@@ -111,3 +111,16 @@ def test_state_round_trips():
     back = unpack(group.key, pack(group))
     assert back.size == group.size and back.first == group.first
     assert np.allclose(back.dense, group.dense) and back.lexical.keys() == group.lexical.keys()
+
+
+def test_dense_similarity_stands_in_for_lexical_across_languages():
+    weights = Weights(dense=0.4, lexical=0.4, names=0.2, threshold=0.5, window_days=7)
+    x = _unit(np.array([1.0, 0.2, 0.0]))
+    y = _unit(np.array([1.0, 0.0, 0.3]))
+    english = Group("en", 1, x, {1: 1.0}, {}, by_language={"en": x})
+    spanish = Group("es", 1, y, {2: 1.0}, {}, by_language={"es": y})
+    english_too = Group("en2", 1, y, {3: 1.0}, {}, by_language={"en": y})
+    across, within = link(english, spanish, weights), link(english, english_too, weights)
+    assert across.lexical == 0.0 and within.lexical == 0.0
+    assert across.score == pytest.approx((0.4 + 0.4 * weights.cross_language) * across.dense)
+    assert within.score == pytest.approx(0.4 * within.dense)  # same language, no shared words

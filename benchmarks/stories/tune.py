@@ -59,7 +59,7 @@ def _copy(group):
     from storyline.cluster import Group
 
     return Group(group.key, group.size, group.dense.copy(), dict(group.lexical), dict(group.names),
-                 group.first, group.last)
+                 group.first, group.last, {k: v.copy() for k, v in group.by_language.items()})
 
 
 def main() -> None:
@@ -68,6 +68,7 @@ def main() -> None:
     parser.add_argument("--embed-chars", type=int, default=1000)
     parser.add_argument("--mixes", nargs="+", default=["0.55,0.30,0.15", "0.45,0.45,0.10", "0.70,0.20,0.10"],
                         help="dense,lexical,names weights to try")
+    parser.add_argument("--cross-language", type=float, default=0.5)
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.30, 0.36, 0.42, 0.48])
     args = parser.parse_args()
     prepared = {name: featurise(name, args.embed_chars) for name in args.sets}
@@ -75,7 +76,7 @@ def main() -> None:
     grid = itertools.product(mixes, args.thresholds, [7.0])
     results = []
     for (dense, lexical, names), threshold, window in grid:
-        weights = Weights(dense, lexical, names, threshold, window)
+        weights = Weights(dense, lexical, names, threshold, window, args.cross_language)
         scores = {name: score(*prepared[name], weights) for name in args.sets}
         mean = sum(b + o for b, o in scores.values()) / (2 * len(scores))
         results.append((mean, weights, scores))

@@ -44,7 +44,8 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
 
 def _copy(group: Group) -> Group:
     return Group(group.key, group.size, group.dense.copy(), dict(group.lexical),
-                 dict(group.names), group.first, group.last)
+                 dict(group.names), group.first, group.last,
+                 {k: v.copy() for k, v in group.by_language.items()})
 
 
 def _join_duplicates(live, members, links):

@@ -11,6 +11,13 @@ clusters against each other) the same computation, exact, from running sums alon
 assignment is greedy average linkage, batch is global average linkage, and the two stay
 close. Time is a gate, not a weight: groups whose date ranges are further apart than the
 window never link.
+
+Lexical similarity means nothing between two languages, so for a pair of articles in
+different languages the lexical slot is filled by their dense similarity, scaled by
+``cross_language`` (below 1: two texts on one topic in two languages are closer in the
+sentence encoder's space than their content warrants). The average stays
+exact: each group also keeps its dense sums per language, and the dense similarity of the
+cross-language pairs is the total minus the same-language part.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ class Weights:
     names: float
     threshold: float
     window_days: float
+    cross_language: float = 0.4
 
 
 @dataclass
@@ -45,10 +53,14 @@ class Group:
     names: Sparse = field(default_factory=dict)
     first: float | None = None  # days since the epoch, None when no member has a date
     last: float | None = None
+    by_language: dict[str, np.ndarray] = field(default_factory=dict)  # dense sums per language
 
     def absorb(self, other: Group) -> None:
         self.size += other.size
         self.dense = self.dense + other.dense
+        for language, vector in other.by_language.items():
+            mine = self.by_language.get(language)
+            self.by_language[language] = vector.copy() if mine is None else mine + vector
         _add_into(self.lexical, other.lexical)
         _add_into(self.names, other.names)
         self.first = _min(self.first, other.first)
@@ -79,9 +91,13 @@ class Link:
 def link(a: Group, b: Group, weights: Weights) -> Link:
     pairs = a.size * b.size
     dense = float(a.dense @ b.dense) / pairs
+    same_language = sum(float(v @ b.by_language[k]) for k, v in a.by_language.items()
+                        if k in b.by_language) / pairs
+    cross_language = dense - same_language if a.by_language and b.by_language else 0.0
     lexical = sparse_dot(a.lexical, b.lexical) / pairs
     names = sparse_dot(a.names, b.names) / pairs
-    score = weights.dense * dense + weights.lexical * lexical + weights.names * names
+    score = (weights.dense * dense + weights.lexical * (lexical + weights.cross_language * cross_language)
+             + weights.names * names)
     return Link(score, dense, lexical, names, within_window(a, b, weights.window_days))
 
 

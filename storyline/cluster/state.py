@@ -17,10 +17,11 @@ from .linkage import Group
 
 def pack(group: Group) -> bytes:
     header = {"size": group.size, "first": group.first, "last": group.last,
-              "dim": int(group.dense.shape[0])}
+              "dim": int(group.dense.shape[0]), "languages": sorted(group.by_language)}
     sparse = {"lexical": {str(k): round(v, 6) for k, v in group.lexical.items()},
               "names": {str(k): round(v, 6) for k, v in group.names.items()}}
-    body = (json.dumps(header).encode() + b"\n" + group.dense.astype("<f4").tobytes()
+    vectors = [group.dense] + [group.by_language[k] for k in header["languages"]]
+    body = (json.dumps(header).encode() + b"\n" + b"".join(v.astype("<f4").tobytes() for v in vectors)
             + json.dumps(sparse, separators=(",", ":")).encode())
     return zlib.compress(body, 1)
 
@@ -29,11 +30,13 @@ def unpack(key: str, blob: bytes) -> Group:
     body = zlib.decompress(blob)
     line_end = body.index(b"\n")
     header = json.loads(body[:line_end])
+    languages = header.get("languages", [])
+    width = 4 * header["dim"]
     start = line_end + 1
-    end = start + 4 * header["dim"]
-    dense = np.frombuffer(body[start:end], dtype="<f4").astype("float32")
-    sparse = json.loads(body[end:])
-    return Group(key, header["size"], dense,
+    vectors = [np.frombuffer(body[start + i * width:start + (i + 1) * width], dtype="<f4").astype("float32")
+               for i in range(1 + len(languages))]
+    sparse = json.loads(body[start + width * len(vectors):])
+    return Group(key, header["size"], vectors[0],
                  {int(k): v for k, v in sparse["lexical"].items()},
                  {int(k): v for k, v in sparse["names"].items()},
-                 header["first"], header["last"])
+                 header["first"], header["last"], dict(zip(languages, vectors[1:])))
