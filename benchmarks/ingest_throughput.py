@@ -24,7 +24,6 @@ import random
 import resource
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 

@@ -14,7 +14,7 @@ import click
 from tqdm import tqdm
 
 from .engine import IngestReport
-from .types import REMOVAL_REASONS, Article, Story
+from .types import Article, Story
 
 
 @contextlib.contextmanager
@@ -206,7 +206,3 @@ def rejections(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         times = f" (x{row['times']})" if row.get("times", 1) > 1 else ""
         click.echo(f"{row.get('last_seen', '')[:19]}  {row['origin']}: {row['reason']}{times}")
-
-
-def reasons_help() -> str:
-    return "\n".join(f"{k}: {v}" for k, v in REMOVAL_REASONS.items())

@@ -141,10 +141,9 @@ class StoryBuilder:
     def _save_online(self, online: OnlineClusterer, members, moved: dict[str, str]) -> int:
         changed, deleted = online.take_changes()
         rows = [(article_id, _follow(story, moved), score) for article_id, (story, score) in members.items()]
-        if deleted:
-            absorbed = self.store.story_states_for(deleted)  # their members move too
-            for story_id in absorbed:
-                stored = self.store.story(story_id)
+        for story_id in deleted:  # the stored members of a merged-away story move too
+            stored = self.store.story(story_id)
+            if stored is not None:
                 rows += [(a, _follow(story_id, moved), 1.0) for a in stored.article_ids if a not in members]
         self.store.save_story_updates([_row(g) for g in changed], rows, deleted)
         return len(changed) + len(deleted)

@@ -124,14 +124,19 @@ def upsert_members(conn: sqlite3.Connection, members: Sequence[Membership]) -> N
         raise
 
 
-def _check_articles_stored(conn: sqlite3.Connection, article_ids: Iterable[str]) -> None:
-    """``StoreError`` unless every article is stored: a story lists stored articles only."""
-    wanted = list(dict.fromkeys(article_ids))
+def _missing(conn: sqlite3.Connection, table: str, column: str, ids: Iterable[str]) -> list[str]:
+    """The ids, in order, that ``table`` has no row for (table and column are ours, not input)."""
+    wanted = list(dict.fromkeys(ids))
     known: set[str] = set()
     for chunk in chunks(wanted):
         known.update(row[0] for row in conn.execute(
-            f"SELECT article_id FROM articles WHERE article_id IN ({marks(chunk)})", chunk))
-    missing = [article_id for article_id in wanted if article_id not in known]
+            f"SELECT {column} FROM {table} WHERE {column} IN ({marks(chunk)})", chunk))
+    return [value for value in wanted if value not in known]
+
+
+def _check_articles_stored(conn: sqlite3.Connection, article_ids: Iterable[str]) -> None:
+    """``StoreError`` unless every article is stored: a story lists stored articles only."""
+    missing = _missing(conn, "articles", "article_id", article_ids)
     if missing:
         raise StoreError(f"cannot put {len(missing)} articles into stories: they are not "
                          f"stored (first: {missing[0]}); store the articles first")
@@ -139,12 +144,7 @@ def _check_articles_stored(conn: sqlite3.Connection, article_ids: Iterable[str])
 
 def _check_stories_stored(conn: sqlite3.Connection, story_ids: Iterable[str]) -> None:
     """``StoreError`` unless every story id is stored (or upserted in this call)."""
-    wanted = list(dict.fromkeys(story_ids))
-    known: set[str] = set()
-    for chunk in chunks(wanted):
-        known.update(row[0] for row in conn.execute(
-            f"SELECT story_id FROM stories WHERE story_id IN ({marks(chunk)})", chunk))
-    missing = [story_id for story_id in wanted if story_id not in known]
+    missing = _missing(conn, "stories", "story_id", story_ids)
     if missing:
         raise StoreError(f"cannot put articles into {len(missing)} unknown stories (first: "
                          f"{missing[0]}); pass their StoryRow in the same call")
