@@ -12,16 +12,18 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .errors import UserError
 from .extract import Prepared, finish, prepare
 from .settings import load_settings
 from .sources import FieldMapping, read_sources
+from .sources.fields import record_to_document
 from .store import open_store
 from .types import Article, RawDocument, Rejected, Story
 
 if TYPE_CHECKING:
+    from .store.pages import ArticleHead, Changes, SearchResults, StoryListing
     from .storybuilder import StoryBuilder
 
 logger = logging.getLogger(__name__)
@@ -245,6 +247,62 @@ class Engine:
     def reclean(self) -> int:
         """Clean every stored article again from its raw input with today's rules."""
         return self._reclean_stale(article.article_id for article in self.store.iter_articles())
+
+    # -- serving: pages, search, live changes, posted articles (storyline serve) ---------
+
+    def story_listings(self, **filters: Any) -> list[StoryListing]:
+        """One page of stories with what a list shows (headline, counts, days), without
+        their member ids. Orders: ``rank`` (recency plus coverage), ``recent``, ``size``."""
+        return self.store.story_listings(**filters)
+
+    def story_listing_page(self, story_ids: Sequence[str]) -> list[StoryListing]:
+        return self.store.story_listing_page(story_ids)
+
+    def article_heads(self, article_ids: Iterable[str]) -> list[ArticleHead]:
+        """Articles' metadata and story ids without their texts, in the given order."""
+        return self.store.article_heads(article_ids)
+
+    def facet_counts(self) -> dict[str, list[tuple[str, int]]]:
+        """Languages and outlets with their article counts, most articles first."""
+        return self.store.facet_counts()
+
+    def search(self, query: str, **filters: Any) -> SearchResults:
+        """Full-text search over articles (and story titles): every word must occur,
+        "quoted phrases" as phrases, ``word*`` as a prefix. Filters as ``articles``."""
+        return self.store.search(query, **filters)
+
+    def changes(self, since: int = 0, limit: int = 100) -> Changes:
+        """Stories changed (created, updated, merged away) after change number ``since``."""
+        return self.store.changes(since, limit)
+
+    def ingest_records(self, records: Sequence[Mapping[str, Any]], *,
+                       origin: str = "api") -> tuple[IngestReport, list[dict[str, Any]]]:
+        """Ingest articles given as field mappings (``text``, ``title``, ``url``, ``date``,
+        ``outlet``, ``lang``, ...), as the HTTP API receives them.
+
+        Returns the report and one outcome per record, in order: ``index``, ``status``
+        (added, already_stored or rejected), ``article_id``, ``story_id`` and ``reason``.
+        """
+        mapping = FieldMapping.from_settings(self.settings)
+        limit = int(self.settings["max_document_mb"] * 2**20)
+        items = [record_to_document(record, f"{origin}#{index}", mapping, limit)
+                 for index, record in enumerate(records)]
+        docs = [item for item in items if isinstance(item, RawDocument)]
+        known = self.store.known_ids(doc.content_hash for doc in docs)
+        report = self.ingest_documents(items, sources=[origin])
+        reasons = {item.origin: item.reason for item in report.rejected}
+        stories = self.store.story_of(doc.content_hash for doc in docs)
+        outcomes = []
+        for index, item in enumerate(items):
+            article_id = item.content_hash if isinstance(item, RawDocument) else None
+            reason = reasons.get(item.origin)
+            status = ("rejected" if reason else
+                      "already_stored" if article_id in known else "added")
+            outcomes.append({"index": index, "status": status,
+                             "article_id": None if reason else article_id,
+                             "story_id": stories.get(article_id) if article_id else None,
+                             "reason": reason})
+        return report, outcomes
 
 
 def demo_corpus_path() -> Path:

@@ -18,6 +18,8 @@ from .filters import ArticleFilter, check_page
 from .migrations import apply_migrations
 from .sqlite_features import SQLiteFeaturesMixin
 from .sqlite_open import connect_sqlite
+from .sqlite_pages import SQLitePagesMixin
+from .sqlite_search import SQLiteSearchMixin
 from .sqlite_stats import collect_stats
 from .sqlite_stories import SQLiteStoriesMixin
 from .story_write import refresh_stories
@@ -45,11 +47,12 @@ _ORDER_BY = {
 }
 
 
-class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, Store):
+class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteSearchMixin, SQLitePagesMixin,
+                  Store):
     """Articles and stories in one SQLite file (or in memory with ``":memory:"``).
 
-    The story engine's methods live in the two mixins; this class supplies the connection
-    and the transactions they run in.
+    The story engine's methods live in two mixins, search and page reads (web UI, HTTP
+    API) in two more; this class supplies the connection and the transactions they run in.
     """
 
     def __init__(self, location: str):
