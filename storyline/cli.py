@@ -312,6 +312,26 @@ def demo(db: str | None, quiet: bool) -> None:
 
 
 @cli.command()
+@db_option
+@click.option("--host", help="Address to listen on (default 127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port (default 8321; 0: any free port).")
+@click.option("--token", metavar="TOKEN", envvar="STORYLINE_API_TOKEN",
+              help="Bearer token that ingestion over HTTP requires; without one it is off.")
+def serve(db: str | None, host: str | None, port: int | None, token: str | None) -> None:
+    """Serve the web UI and the HTTP API over a database, until Ctrl+C.
+
+    \b
+    Examples:
+      storyline serve --db news.db                  # then open http://127.0.0.1:8321/
+      storyline serve --port 9000 --token "$(openssl rand -hex 16)"
+      curl 'http://127.0.0.1:8321/api/v1/stories?limit=5'
+    """
+    from .serve.server import serve as run_server
+
+    run_server({"db": db, "host": host, "port": port, "api_token": token}, click.echo)
+
+
+@cli.command()
 def settings() -> None:
     """Print a settings file with every setting, its default and what it does.
 
