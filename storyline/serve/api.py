@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from datetime import date
 from typing import Annotated, Any, Callable, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -39,13 +40,12 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 
-DATE = r"^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$"
 ARTICLE_ID = Annotated[str, Path(pattern=r"^[0-9a-f]{6,64}$",
                                  description="An article id, or a unique prefix of 6+ characters.")]
 STORY_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{6,64}$",
                                description="A story id, or a unique prefix of 6+ characters.")]
-Since = Annotated[str | None, Query(pattern=DATE, description="On or after this date (YYYY-MM-DD).")]
-Until = Annotated[str | None, Query(pattern=DATE, description="On or before this date (YYYY-MM-DD).")]
+Since = Annotated[date | None, Query(description="On or after this day (YYYY-MM-DD).")]
+Until = Annotated[date | None, Query(description="On or before this day (YYYY-MM-DD).")]
 Lang = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}$", description="ISO 639-1 code.")]
 Outlet = Annotated[str | None, Query(min_length=1, max_length=200, description="Outlet name, any case.")]
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -61,6 +61,10 @@ def reader(request: Request) -> Engine:
 
 
 Reader = Annotated[Engine, Depends(reader)]
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def found(call: Callable[[], T]) -> T:
@@ -109,7 +113,7 @@ def stats(engine: Reader) -> Json:
 def list_articles(engine: Reader, since: Since = None, until: Until = None,
                   lang: Lang = None, outlet: Outlet = None, limit: Limit = 50,
                   offset: Offset = 0) -> ArticlePage:
-    filters = dict(since=since, until=until, outlet=outlet, language=lang)
+    filters = dict(since=day(since), until=day(until), outlet=outlet, language=lang)
     heads = engine.article_head_page(**filters, limit=limit, offset=offset)
     return ArticlePage(total=engine.count_articles(**filters), limit=limit, offset=offset,
                        items=[article_summary(h) for h in heads])
@@ -136,7 +140,8 @@ def list_stories(engine: Reader, since: Since = None, until: Until = None, lang:
                  order: Annotated[str, Query(pattern="^(rank|recent|size)$")] = "rank",
                  min_size: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
                  limit: Limit = 30, offset: Offset = 0) -> StoryPage:
-    filters = dict(since=since, until=until, language=lang, outlet=outlet, min_size=min_size)
+    filters = dict(since=day(since), until=day(until), language=lang, outlet=outlet,
+                   min_size=min_size)
     if entity:
         ids = entities.story_ids(engine, entity)
         rows = engine.story_listings(**filters, story_ids=ids, order=order, limit=limit,
@@ -161,35 +166,33 @@ def get_story(engine: Reader, story_id: STORY_ID) -> StoryDetail:
 
 
 @router.get("/stories/{story_id}/card", response_model=Json,
-            responses={501: {"model": ErrorBody, "description": "No story cards here."}},
             summary="A story's card: headline, when, where, who, summary, claims")
 def get_card(engine: Reader, story_id: STORY_ID) -> Json:
     story = found(lambda: engine.story(story_id))
     if not hasattr(engine, "card"):
-        raise HTTPException(501, "this Storyline builds no story cards yet; "
+        raise HTTPException(404, "this Storyline builds no story cards yet; "
                                  f"see /api/v1/stories/{story.story_id} for the story")
     return engine.card(story.story_id).as_dict()
 
 
 @router.get("/entities", response_model=list[Json],
-            responses={501: {"model": ErrorBody, "description": "No entities here."}},
             summary="People, places and organisations the story cards name")
 def list_entities(engine: Reader,
                   q: Annotated[str | None, Query(max_length=200)] = None,
                   kind: Annotated[str | None, Query(pattern="^(person|place|organisation)$")] = None,
                   limit: Limit = 50) -> list[Json]:
     if not entities.available(engine):
-        raise HTTPException(501, "this Storyline builds no story cards yet, so no entities")
+        return []  # entities come with story cards
     return entities.listing(engine, q, kind, limit)
 
 
 @router.get("/entities/{key}", response_model=StoryPage,
-            responses={501: {"model": ErrorBody, "description": "No entities here."}},
             summary="The stories that involve one person, place or organisation")
 def entity_stories(engine: Reader, key: Annotated[str, Path(max_length=200)],
                    limit: Limit = 30, offset: Offset = 0) -> StoryPage:
     if not entities.available(engine):
-        raise HTTPException(501, "this Storyline builds no story cards yet, so no entities")
+        raise HTTPException(404, f"no entity {key!r}: this Storyline builds no story cards "
+                                 "yet, and entities come with them")
     ids = entities.story_ids(engine, key)
     if not ids and entities.describe(engine, key) is None:
         raise HTTPException(404, f"no entity {key!r}; list them at /api/v1/entities")
@@ -203,8 +206,8 @@ def entity_stories(engine: Reader, key: Annotated[str, Path(max_length=200)],
 def search(engine: Reader, q: Annotated[str, Query(min_length=1, max_length=500)],
            since: Since = None, until: Until = None, lang: Lang = None,
            outlet: Outlet = None, limit: Limit = 20, offset: Offset = 0) -> SearchOut:
-    results = engine.search(q, since=since, until=until, language=lang, outlet=outlet,
-                            limit=limit, offset=offset)
+    results = engine.search(q, since=day(since), until=day(until), language=lang,
+                            outlet=outlet, limit=limit, offset=offset)
     stories = {s.story_id: s for s in
                engine.story_listing_page([hit.story_id for hit in results.stories])}
     return SearchOut(

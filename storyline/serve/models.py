@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 _SHORT = 2000  # titles, outlets, URLs: anything longer is not metadata
 
@@ -28,6 +30,17 @@ class ArticleIn(BaseModel):
     outlet: str | None = Field(None, max_length=_SHORT)
     lang: str | None = Field(None, max_length=20, description="ISO 639-1 code; detected when missing.")
     author: str | None = Field(None, max_length=_SHORT)
+
+    @field_validator("url")
+    @classmethod
+    def _parses(cls, url: str | None) -> str | None:
+        """A URL that cannot even be split (``http://[``) would stop the whole batch."""
+        if url is not None:
+            try:
+                urlsplit(url).hostname
+            except ValueError as exc:
+                raise ValueError(f"not a URL ({exc})") from None
+        return url
 
 
 class BatchIn(BaseModel):
