@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 
 from ..engine import Engine
 from . import charts, entities, views
@@ -36,6 +36,7 @@ def template_environment() -> jinja2.Environment:
                              autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(language_name=views.language_name, moment=views.moment,
                        segments=views.segments, external_url=views.external_url,
+                       short_origin=views.short_origin,
                        query_string=views.query_string, sparkline=charts.sparkline,
                        orders=ORDERS)
     return env
@@ -159,3 +160,10 @@ def api_page(request: Request) -> HTMLResponse:
     operations = [(method.upper(), path, op.get("summary", ""), "security" in op)
                   for path, methods in schema["paths"].items() for method, op in methods.items()]
     return render(request, "api.html", operations=operations, title=schema["info"]["title"])
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for it on every page, JSON ones included."""
+    return FileResponse(Path(__file__).parent / "static" / "favicon.svg",
+                        media_type="image/svg+xml")

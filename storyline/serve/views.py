@@ -109,6 +109,13 @@ def removal_segments(extracted: str, removals: Iterable[Any]) -> list[tuple[str,
     return pieces
 
 
+def short_origin(origin: str) -> str:
+    """Where an article came from, without the folders of the machine that read it:
+    ``.../html/page.html``, ``dump.jsonl:12``, ``http#3``."""
+    parts = origin.replace("\\", "/").split("/")
+    return origin if len(parts) <= 2 else ".../" + "/".join(parts[-2:])
+
+
 def external_url(url: str | None) -> str | None:
     """``url`` if it is a web address; ``None`` for anything a link must never carry
     (``javascript:``, ``data:``, ``file:``, relative paths)."""
