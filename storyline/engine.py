@@ -262,6 +262,10 @@ class Engine:
         """Articles' metadata and story ids without their texts, in the given order."""
         return self.store.article_heads(article_ids)
 
+    def article_head_page(self, **filters: Any) -> list[ArticleHead]:
+        """One page of articles as ``articles`` lists them, without their texts."""
+        return self.store.article_head_page(**filters)
+
     def facet_counts(self) -> dict[str, list[tuple[str, int]]]:
         """Languages and outlets with their article counts, most articles first."""
         return self.store.facet_counts()

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import UserError
 from .batching import chunks, marks
-from .filters import StoryFilter, check_page
+from .filters import ArticleFilter, StoryFilter, check_page
 from .pages import ArticleHead, StoryListing
 from .sqlite_stories import STORY_ORDER_BY
 from .story_read import load_stories
@@ -115,6 +115,19 @@ class SQLitePagesMixin:
         with self._snapshot() as conn:
             found = {head.article_id: head for head in _heads(conn, ids)}
         return [found[article_id] for article_id in ids if article_id in found]
+
+    def article_head_page(self, *, since: str | None = None, until: str | None = None,
+                          outlet: str | None = None, language: str | None = None,
+                          limit: int = 50, offset: int = 0) -> list[ArticleHead]:
+        """One page of article heads, newest first, filtered as ``articles()`` does."""
+        check_page(limit, offset)
+        where, params = ArticleFilter(since, until, outlet, language).where()
+        with self._snapshot() as conn:
+            ids = [row[0] for row in conn.execute(
+                f"SELECT article_id FROM articles {where} ORDER BY published DESC NULLS LAST, "
+                "article_id DESC LIMIT ? OFFSET ?", (*params, limit, offset))]
+            found = {head.article_id: head for head in _heads(conn, ids)}
+        return [found[article_id] for article_id in ids]
 
     def facet_counts(self, top_outlets: int = 200) -> dict[str, list[tuple[str, int]]]:
         """Languages and the most frequent outlets, with their article counts: the choices

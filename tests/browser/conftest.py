@@ -131,6 +131,8 @@ def post_articles_fixture():
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
+        if os.environ.get("STORYLINE_REQUIRE_BROWSER") == "1":
+            pytest.fail("no /usr/bin/chromium, and STORYLINE_REQUIRE_BROWSER=1 (CI) needs it")
         pytest.skip("no /usr/bin/chromium: install it with "
                     "'apt-get install -y --no-install-recommends chromium' (scripts/test.sh does)")
     from playwright.sync_api import sync_playwright
