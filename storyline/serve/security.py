@@ -2,7 +2,8 @@
 
 - Request bodies over ``max_request_mb`` are refused with 413 before any route parses them
   (by their Content-Length, or while a chunked body streams in).
-- Every response carries a Content-Security-Policy that allows only the app's own scripts
+- Every response says how long the server took (``Server-Timing``) and carries a
+  Content-Security-Policy that allows only the app's own scripts
   and styles, so even markup that slipped into a page could not run a script.
 - Write endpoints need ``Authorization: Bearer <api_token>``; with no token configured,
   writing over HTTP is off.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import time
 from typing import Any, Awaitable, Callable
 
 from fastapi import Depends, HTTPException, Request
@@ -47,7 +49,7 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        send = _with_headers(send)
+        send = _with_headers(send, time.perf_counter())
         declared = _content_length(scope)
         if declared is not None and declared > self.max_body_bytes:
             await _too_large(send, self.max_body_bytes)
@@ -59,12 +61,16 @@ class Guard:
         await self.app(scope, _replay(body, receive), send)
 
 
-def _with_headers(send: Send) -> Send:
+def _with_headers(send: Send, started: float) -> Send:
+    """Add the security headers, and the server's own time (``Server-Timing: app;dur=ms``,
+    what the page-time benchmark reads)."""
     async def sending(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
             present = {name.lower() for name, _ in message.get("headers", [])}
+            elapsed = f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()
             message["headers"] = list(message.get("headers", [])) + [
-                header for header in SECURITY_HEADERS if header[0] not in present]
+                header for header in SECURITY_HEADERS if header[0] not in present] + [
+                (b"server-timing", elapsed)]
         await send(message)
     return sending
 
