@@ -112,12 +112,16 @@ _SAY = (r"said|says|told|announced|added|stated|warned|declared|insisted|explain
         r"dijo|afirmó|aseguró|advirtió|anunció|señaló|declaró|explicó|indicó|añadió|"
         r"sagte|erklärte|betonte|warnte|kündigte|teilte|sagt|"
         r"сказал\w*|заявил\w*|сообщил\w*|отметил\w*|подчеркнул\w*|добавил\w*|предупредил\w*")
-_SPEAKER_AFTER = re.compile(r"(?:" + _SAY + r")\s+(?:the\s+|la\s+|el\s+)?(?P<who>[^,.;:!?\"”»]{3,80})",
-                            re.IGNORECASE)
-_SPEAKER_BEFORE = re.compile(r"(?:^|[,\"”»—–]\s*)(?P<who>[^,.;:!?\"“”«»—–]{3,80}?)\s+(?:"
+# A speaker may come with an apposition: "the union's deputy leader, Julio Sande, said",
+# "advirtió la secretaria general del sindicato, Inés Corbalán, ante ...".
+_WHO = r"[^,.;:!?\"“”«»—–]"
+_SPEAKER_AFTER = re.compile(r"\b(?:" + _SAY + r")\s+(?P<who>" + _WHO + r"{3,80}(?:,\s*" + _WHO
+                            + r"{3,40})?)", re.IGNORECASE)
+_SPEAKER_BEFORE = re.compile(r"(?:^|[,\"”»—–]\s*)(?P<who>" + _WHO + r"{3,80}?)\s*,?\s+(?:"
                              + _SAY + r")\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"(?:according to|según|laut|zufolge|по словам|по данным)\s+"
                         r"(?P<who>[^,.;:!?\"”»]{3,80})", re.IGNORECASE)
+_TIME_PHRASE = re.compile(r"(?:on|in|at|el|en|am|im|в|во)\s+\w+$", re.IGNORECASE)
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "él", "ella", "er", "sie", "es", "он", "она",
              "они", "it also", "he also", "she also"}
 
@@ -127,8 +131,9 @@ def find_speaker(text: str) -> str | None:
     Chunying", "the Kremlin"), or None. Pronouns do not count: they name nobody."""
     for pattern in (_SPEAKER_BEFORE, _SPEAKER_AFTER, _ACCORDING):
         for match in pattern.finditer(text):
-            who = match.group("who").strip()
-            if who.lower() not in _PRONOUNS and any(ch.isupper() for ch in who):
+            who = match.group("who").strip(" ,")
+            if who.lower() not in _PRONOUNS and any(ch.isupper() for ch in who) \
+                    and not _TIME_PHRASE.match(who):
                 return who
     return None
 

@@ -19,6 +19,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from ..embed.names import name_keys, names
 from .claim_anchors import person_keys
 from .claims_compare import quote_similarity, slot_pairs, speakers_differ
 from .claims_extract import ClaimCandidate, published_date
@@ -183,7 +184,8 @@ def _disagreements_from(edges, candidates, articles, aspect: str, labels: dict,
         if not _sides_independent(shown, articles):
             continue
         as_of = [_earliest(members, articles) for _, members in shown]
-        is_update = updates and _ordered_in_time(shown, articles)
+        is_update = updates and _ordered_in_time(shown, articles) and \
+            not _attributed_apart(shown)
         slot = describe(next(iter(nodes)))
         found.append(Disagreement(aspect, slot, shown, _why(slot, shown, weakest, is_update),
                                   is_update, weakest, as_of))
@@ -230,22 +232,37 @@ def _earliest(members: Sequence[ClaimCandidate], articles) -> date | None:
 
 
 def _ordered_in_time(shown, articles) -> bool:
-    """Every source of each value published on a later day than every source of the one
-    before it (values sorted by their first day)."""
+    """Every dated source of each value published on a later day than every dated source of
+    the value before it (values sorted by their first day); sources without a date are left
+    out, but each value needs at least one dated source."""
     spans = []
     for _, members in shown:
         days = [published_date(articles[c.article_id]) for c in members
                 if c.article_id in articles]
-        if not days or None in days:
+        days = [day for day in days if day]
+        if not days:
             return False
         spans.append((min(days), max(days)))
     spans.sort()
     return all(earlier[1] < later[0] for earlier, later in zip(spans, spans[1:]))
 
 
+def _attributed_apart(shown) -> bool:
+    """Each value is credited to someone, and no one is credited with two of them (the
+    ministry says 12, the governor 14): a conflict of sources, not a figure that grew."""
+    credited = []
+    for _, members in shown:
+        keys = frozenset().union(*(name_keys(names(c.speaker)) for c in members if c.speaker))
+        if not keys:
+            return False
+        credited.append(keys)
+    return all(not (a & b) for i, a in enumerate(credited) for b in credited[i + 1:])
+
+
 def _why(slot: str, shown, similarity: float, is_update: bool) -> str:
-    values = " vs ".join(f"{value} ({len(members)} source{'s' if len(members) > 1 else ''})"
-                         for value, members in shown)
+    counts = [len({c.article_id for c in members}) for _, members in shown]
+    values = " vs ".join(f"{value} ({n} article{'s' if n > 1 else ''})"
+                         for (value, _), n in zip(shown, counts))
     if is_update:
         return f"{slot} changed over time, each value published on a later day: {values}"
     return f"related sentences (similarity {similarity:.2f}) give {slot} differently: {values}"
