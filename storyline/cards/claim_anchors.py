@@ -128,7 +128,9 @@ _PRONOUNS = {"he", "she", "it", "they", "we", "i", "él", "ella", "er", "sie", "
 
 def find_speaker(text: str) -> str | None:
     """Who a sentence attributes its statement to, as written ("ministry spokeswoman Hua
-    Chunying", "the Kremlin"), or None. Pronouns do not count: they name nobody."""
+    Chunying", "the Kremlin"), or None. Pronouns do not count: they name nobody. Quoted
+    words are not searched: "We had warned ..." names no speaker."""
+    text = _QUOTE.sub('""', text)
     for pattern in (_SPEAKER_BEFORE, _SPEAKER_AFTER, _ACCORDING):
         for match in pattern.finditer(text):
             who = match.group("who").strip(" ,")
