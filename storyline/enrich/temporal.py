@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Callable
 
 from . import temporal_words as words
 
@@ -307,15 +307,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1] in " ,\t\n":
         end -= 1
     # a full stop after a month name ends the sentence; after "Sept." it belongs to it
-    last_word = re.search(r"([^\W\d_]+)\.$", text[start:end])
+    last_word = re.search(r"(\w+)\.$", text[start:end])
     if last_word and last_word.group(1).lower() not in words.ABBREVIATIONS:
-        end -= 1
+        end -= 1  # (every pattern with a German "16." ends in its month, never in the day)
     return start, end
-
-
-def iter_days(mention: DateMention) -> Iterator[date]:
-    """Every day the mention covers (used to compare ranges day by day)."""
-    day = mention.first
-    while day <= mention.last:
-        yield day
-        day += timedelta(days=1)
