@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -54,6 +54,13 @@ class CardBuilder:
             return None
         data = json.loads(stored.card)
         return StoryCard.from_dict(data) if data.get("version") == CARD_VERSION else None
+
+    def iter_cards(self) -> Iterator[StoryCard]:
+        """Every stored card of this version, in story id order."""
+        for _, blob in self.store.iter_cards():
+            data = json.loads(blob)
+            if data.get("version") == CARD_VERSION:
+                yield StoryCard.from_dict(data)
 
     def refresh(self, story_ids: Iterable[str], progress: Callable[[int], None] | None = None) -> int:
         """Build and store the cards of these stories; returns how many were built."""

@@ -6,7 +6,6 @@ its own beyond the order of the calls and the batching.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -270,9 +269,11 @@ class Engine:
         if card is not None:
             return card
         story = self.story(story_id)  # resolves an id prefix; UserError when unknown
-        card = self.card_builder.read(story.story_id)
+        card = self.card_builder.read(story.story_id) or self.card_builder.build_or_mark_stale(story)
         if card is None:
-            card = self.card_builder.build(story)
+            raise UserError(f"the card of story {story.story_id} could not be built: "
+                            f"{self.store.stored_card(story.story_id).error}; run with -v for "
+                            "the log, and report it if it persists")
         return card
 
     def refresh_cards(self, story_ids: Sequence[str] | None = None, *,
@@ -282,15 +283,9 @@ class Engine:
         todo = self.store.cards_to_refresh() if story_ids is None else list(story_ids)
         return self.card_builder.refresh(todo, progress=progress)
 
-    def count_cards_to_refresh(self) -> int:
-        return len(self.store.cards_to_refresh())
-
     def iter_cards(self) -> Iterator[StoryCard]:
-        """Every story's current card, in story id order (refresh first for all of them)."""
-        from .cards.model import StoryCard
-
-        for _, blob in self.store.iter_cards():
-            yield StoryCard.from_dict(json.loads(blob))
+        """Every stored card, in story id order (``refresh_cards`` first for current ones)."""
+        return self.card_builder.iter_cards()
 
     def entities(self, *, kind: str | None = None, prefix: str | None = None,
                  limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
