@@ -69,10 +69,10 @@ _QUALIFIER_BEFORE = re.compile(
     r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in _QUALIFIERS) + r")\s+$",
     re.IGNORECASE)
 
-_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB"}
+_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "$us": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB"}
 _NUMERAL = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _NUMBER = re.compile(
-    r"(?P<cur>US\$|[$€£¥₽])?\s?(?P<num>" + _NUMERAL + r")"
+    r"(?P<cur>US\$|\$US|[$€£¥₽])?\s?(?P<num>" + _NUMERAL + r")"
     r"(?:\s?[-–—]\s?(?P<num2>" + _NUMERAL + r"))?"
     r"(?P<suffix>st|nd|rd|th|º|ª)?"
     r"(?:(?P<short>bn|mn|m|b|k)(?!\w)|\s?(?P<mag>(?:" + _MAGNITUDE_RE + r"))(?!\w))?",
@@ -99,7 +99,8 @@ def extract_quantities(text: str, language: str | None = None) -> list[Quantity]
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = [m.span() for m in _CLOCK.finditer(text)]
     for match in _NUMBER.finditer(text):
-        if _overlaps(match.span("num"), taken) or _inside_word(text, match.start("num")):
+        glued = not match.group("cur") and _inside_word(text, match.start("num"))
+        if _overlaps(match.span("num"), taken) or glued:
             continue
         quantity = _from_numeral(text, match, language)
         if quantity is not None:
