@@ -78,8 +78,10 @@ _NUMBER = re.compile(
     r"(?:(?P<short>bn|mn|m|b|k)(?!\w)|\s?(?P<mag>(?:" + _MAGNITUDE_RE + r"))(?!\w))?",
     re.IGNORECASE)
 _WORD_NUMBER = re.compile(r"\b(?P<word>" + number_word_pattern() + r")\b", re.IGNORECASE)
-_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?::\d{2}(?!\d)|\.\d{2}\s*(?:a\.?m\.?|p\.?m\.?|h\b|uhr|horas))"
-                    r"(?:\s*(?:a\.?m\.?|p\.?m\.?|h\b|uhr|horas|ч\b))?", re.IGNORECASE)
+# Clock times: "19:40", "7.30 p.m.", "14.00 Uhr" (a dot needs a marker: "4.25" is a rate).
+_CLOCK_MARK = r"(?:a\.?m\.?|p\.?m\.?|h\b|uhr|horas|ч\b)"
+_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?::\d{2}(?!\d)|\.\d{2}(?=\s*" + _CLOCK_MARK + r"))"
+                    r"(?:\s*" + _CLOCK_MARK + r")?", re.IGNORECASE)
 _MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|januar|"
            r"februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|"
            r"julio|agosto|septiembre|octubre|noviembre|diciembre|январ|феврал|март|апрел|ма[йя]|"
