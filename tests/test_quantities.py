@@ -76,6 +76,11 @@ def test_parse_numeral_by_language(numeral, language, value):
     assert parse_numeral(numeral, language or "") == pytest.approx(value)
 
 
+def test_a_converted_amount_gives_both_amounts():
+    found = extract_quantities("Damage was estimated at $US1 million ($1.52 million).", "en")
+    assert [(q.value, q.unit) for q in found] == [(1e6, "USD"), (1.52e6, "USD")]
+
+
 def test_lone_one_is_not_a_quantity():
     assert extract_quantities("One of the officials said one thing.", "en") == []
 

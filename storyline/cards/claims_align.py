@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .claims_compare import candidate_vectors, quantity_slot, date_difference, differing_amounts, \
+from .claims_compare import candidate_vectors, date_difference, differing_amounts, has_amount, \
     shared_anchors
 from .claims_extract import ClaimCandidate
 
@@ -103,6 +103,4 @@ def _why_same(a: ClaimCandidate, b: ClaimCandidate, score: float) -> str:
 
 
 def _amount_on_one_side(a: ClaimCandidate, b: ClaimCandidate) -> bool:
-    has_a = any(quantity_slot(a, q) for q in a.quantities)
-    has_b = any(quantity_slot(b, q) for q in b.quantities)
-    return has_a != has_b
+    return has_amount(a) != has_amount(b)

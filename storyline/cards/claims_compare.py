@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -104,13 +105,19 @@ def differing_amounts(a: ClaimCandidate, b: ClaimCandidate) -> bool:
     return any(not same for *_, same in slot_pairs(a, b))
 
 
-def _by_slot(candidate: ClaimCandidate) -> dict[Slot, list[Quantity]]:
-    grouped: dict[Slot, list[Quantity]] = {}
+@lru_cache(maxsize=8192)  # a memo of a pure function: each candidate meets many others
+def _by_slot(candidate: ClaimCandidate) -> dict[Slot, tuple[Quantity, ...]]:
+    grouped: dict[Slot, tuple[Quantity, ...]] = {}
     for quantity in candidate.quantities:
         slot = quantity_slot(candidate, quantity)
         if slot is not None and quantity.qualifier != "range":
-            grouped.setdefault(slot, []).append(quantity)
+            grouped[slot] = grouped.get(slot, ()) + (quantity,)
     return grouped
+
+
+def has_amount(candidate: ClaimCandidate) -> bool:
+    """Whether the candidate states an amount we can tell the slot of."""
+    return bool(_by_slot(candidate))
 
 
 def date_difference(a: ClaimCandidate, b: ClaimCandidate) -> tuple[DateSpan, DateSpan] | None:
@@ -151,12 +158,13 @@ def shared_phrase(a: ClaimCandidate, b: ClaimCandidate) -> str | None:
     return min(common) if common else None
 
 
-def _content_bigrams(text: str, language: str | None) -> set[str]:
+@lru_cache(maxsize=8192)
+def _content_bigrams(text: str, language: str | None) -> frozenset[str]:
     stop = stopwords_for(language)
     words = re.findall(r"[^\W\d_]{3,}", text)
-    return {f"{x.lower()} {y.lower()}" for x, y in zip(words, words[1:])
-            if x.lower() not in stop and y.lower() not in stop
-            and not (x[0].isupper() and y[0].isupper())}
+    return frozenset(f"{x.lower()} {y.lower()}" for x, y in zip(words, words[1:])
+                     if x.lower() not in stop and y.lower() not in stop
+                     and not (x[0].isupper() and y[0].isupper()))
 
 
 def quote_similarity(a: ClaimCandidate, b: ClaimCandidate) -> float:

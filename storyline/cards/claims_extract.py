@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from ..enrich.quantities import Quantity, extract_quantities
-from ..enrich.sentences import Sentence, split_sentences
+from ..enrich.sentences import Sentence
 from .claim_clauses import clause_spans
 from .claim_anchors import DateSpan, find_dates, find_names, find_quotes, find_speaker
 from .inputs import CardArticle
@@ -124,10 +124,6 @@ def article_claims(article: CardArticle, sentences: Sequence[Sentence], *,
     if embedder is not None and candidates:
         candidates = embed_candidates(candidates, embedder)
     return candidates
-
-
-def sentences_of(article: CardArticle) -> list[Sentence]:
-    return split_sentences(article.text, article.language)
 
 
 def _is_claim_like(text: str) -> bool:

@@ -69,17 +69,19 @@ _QUALIFIER_BEFORE = re.compile(
     r"(?:" + "|".join(f"(?P<{name}>\\b(?:{words}))" for name, words in _QUALIFIERS) + r")\s+$",
     re.IGNORECASE)
 
-_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB"}
+_CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "$us": "USD", "€": "EUR", "£": "GBP", "¥": "CNY", "₽": "RUB"}
 _NUMERAL = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _NUMBER = re.compile(
-    r"(?P<cur>US\$|[$€£¥₽])?\s?(?P<num>" + _NUMERAL + r")"
+    r"(?P<cur>US\$|\$US|[$€£¥₽])?\s?(?P<num>" + _NUMERAL + r")"
     r"(?:\s?[-–—]\s?(?P<num2>" + _NUMERAL + r"))?"
     r"(?P<suffix>st|nd|rd|th|º|ª)?"
     r"(?:(?P<short>bn|mn|m|b|k)(?!\w)|\s?(?P<mag>(?:" + _MAGNITUDE_RE + r"))(?!\w))?",
     re.IGNORECASE)
 _WORD_NUMBER = re.compile(r"\b(?P<word>" + number_word_pattern() + r")\b", re.IGNORECASE)
-_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?::\d{2}(?!\d)|\.\d{2}\s*(?:a\.?m\.?|p\.?m\.?|h\b|uhr|horas))"
-                    r"(?:\s*(?:a\.?m\.?|p\.?m\.?|h\b|uhr|horas|ч\b))?", re.IGNORECASE)
+# Clock times: "19:40", "7.30 p.m.", "14.00 Uhr" (a dot needs a marker: "4.25" is a rate).
+_CLOCK_MARK = r"(?:a\.?m\.?|p\.?m\.?|h\b|uhr|horas|ч\b)"
+_CLOCK = re.compile(r"(?<![\d.,])\d{1,2}(?::\d{2}(?!\d)|\.\d{2}(?=\s*" + _CLOCK_MARK + r"))"
+                    r"(?:\s*" + _CLOCK_MARK + r")?", re.IGNORECASE)
 _MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|januar|"
            r"februar|märz|mai|juni|juli|oktober|dezember|enero|febrero|marzo|abril|mayo|junio|"
            r"julio|agosto|septiembre|octubre|noviembre|diciembre|январ|феврал|март|апрел|ма[йя]|"
@@ -99,7 +101,8 @@ def extract_quantities(text: str, language: str | None = None) -> list[Quantity]
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = [m.span() for m in _CLOCK.finditer(text)]
     for match in _NUMBER.finditer(text):
-        if _overlaps(match.span("num"), taken) or _inside_word(text, match.start("num")):
+        glued = not match.group("cur") and _inside_word(text, match.start("num"))
+        if _overlaps(match.span("num"), taken) or glued:
             continue
         quantity = _from_numeral(text, match, language)
         if quantity is not None:
