@@ -192,6 +192,41 @@ CREATE TABLE counters (
 );
 """
 
+# Story cards (issue 4). A card is one JSON row, read with one lookup; it remembers the
+# stories.updated_at it was built against, so a card whose story changed since (articles
+# joined, re-cleaned, merged) reads as outdated without reading the members. Per-article
+# analyses are cached with a hash of the text they were computed from. story_entities
+# holds every entity of every story, for entity pages and filters.
+M003_CARDS = """
+CREATE TABLE article_analyses (
+    article_id TEXT PRIMARY KEY,            -- no foreign key, as features
+    text_hash  TEXT NOT NULL,
+    analysis   TEXT NOT NULL                -- JSON (storyline.cards.analysis)
+);
+
+CREATE TABLE story_cards (
+    story_id         TEXT PRIMARY KEY REFERENCES stories (story_id) ON DELETE CASCADE,
+    story_updated_at TEXT NOT NULL,
+    built_at         TEXT NOT NULL,
+    stale            INTEGER NOT NULL DEFAULT 0,
+    error            TEXT,                  -- why the last build failed, for the log and CLI
+    card             TEXT                   -- JSON (storyline.cards.model.StoryCard)
+);
+
+CREATE TABLE story_entities (
+    story_id   TEXT NOT NULL REFERENCES stories (story_id) ON DELETE CASCADE,
+    entity_key TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    salience   REAL NOT NULL,
+    mentions   INTEGER NOT NULL,
+    articles   INTEGER NOT NULL,
+    PRIMARY KEY (story_id, entity_key, kind)
+) WITHOUT ROWID;
+CREATE INDEX story_entities_key ON story_entities (entity_key, salience DESC, story_id);
+CREATE INDEX story_entities_kind ON story_entities (kind, entity_key);
+"""
+
 # Search, ranking and live changes for the web UI and HTTP API (storyline serve), all kept
 # by triggers so that every writer (ingest, cluster, watch, another process) keeps them true.
 # Statements inside a trigger carry no conflict clause: SQLite would replace it with the
@@ -216,8 +251,9 @@ _RANK = (f"julianday({{0}}.last_seen) + 3.0 * {_COVERAGE} / ({_COVERAGE} + 3)")
 
 # Full text of articles: an external-content FTS5 index over the articles table (it stores
 # no second copy of the texts). Words are folded (case, accents) and English words stemmed
-# (porter: "collapse" finds "collapses"); other languages' words are kept whole. Its rows are keyed by the articles' rowids, which VACUUM may
-# renumber: after a VACUUM, run INSERT INTO articles_fts (articles_fts) VALUES ('rebuild').
+# (porter: "collapse" finds "collapses"); other languages' words are kept whole. Its rows
+# are keyed by the articles' rowids, which VACUUM may renumber: after a VACUUM, run
+# SQLiteStore.rebuild_search().
 # Stories are searched by the distinct titles of their articles, refreshed whenever
 # story_write recomputes a story's size (every membership change does).
 M004_SEARCH = f"""
@@ -294,6 +330,7 @@ SELECT story_id, row_number() OVER (ORDER BY story_id), 0 FROM stories;
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
     ("m002_stories", M002_STORIES),
+    ("m003_cards", M003_CARDS),
     ("m004_search", M004_SEARCH),
 )
 

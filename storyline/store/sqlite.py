@@ -16,6 +16,7 @@ from .batching import chunks
 from .batching import marks as _marks
 from .filters import ArticleFilter, check_page
 from .migrations import apply_migrations
+from .sqlite_cards import SQLiteCardsMixin
 from .sqlite_features import SQLiteFeaturesMixin
 from .sqlite_open import connect_sqlite
 from .sqlite_pages import SQLitePagesMixin
@@ -47,12 +48,13 @@ _ORDER_BY = {
 }
 
 
-class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteSearchMixin, SQLitePagesMixin,
-                  Store):
+class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteCardsMixin, SQLiteSearchMixin,
+                  SQLitePagesMixin, Store):
     """Articles and stories in one SQLite file (or in memory with ``":memory:"``).
 
-    The story engine's methods live in two mixins, search and page reads (web UI, HTTP
-    API) in two more; this class supplies the connection and the transactions they run in.
+    The story engine's and the cards' methods live in mixins, search and page reads (web
+    UI, HTTP API) in two more; this class supplies the connection and the transactions
+    they run in.
     """
 
     def __init__(self, location: str):
