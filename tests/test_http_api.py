@@ -144,11 +144,28 @@ def test_bad_filter_values_are_refused_with_a_reason(client):
     assert page.status_code == 400 and "YYYY-MM-DD" in page.text
 
 
-def test_entities_answer_clearly_without_story_cards(client):
-    if client.get("/api/v1/entities").json():
-        pytest.skip("story cards are built here; their entities are tested with the pages")
-    response = client.get("/api/v1/entities/some-person")
-    assert response.status_code == 404 and "cards" in response.json()["reason"]
+def test_entities_and_their_stories(client):
+    people = client.get("/api/v1/entities", params={"kind": "person", "limit": 5}).json()
+    assert people and all(p["kind"] == "person" for p in people)
+    top = people[0]
+    stories = client.get(f"/api/v1/entities/{top['key']}").json()
+    assert stories["total"] == top["stories"] == len(stories["items"])
+    for story in stories["items"]:
+        card = client.get(f"/api/v1/stories/{story['id']}/card").json()
+        assert top["key"] in {e["key"] for e in card["people"]}
+    prefixed = client.get("/api/v1/entities", params={"prefix": top["key"][:3].upper()}).json()
+    assert top["key"] in {e["key"] for e in prefixed}
+    missing = client.get("/api/v1/entities/nobody at all")
+    assert missing.status_code == 404 and "/api/v1/entities" in missing.json()["reason"]
+
+
+def test_card_of_a_story(client):
+    story = client.get("/api/v1/stories", params={"order": "size", "limit": 1}).json()["items"][0]
+    card = client.get(f"/api/v1/stories/{story['id']}/card").json()
+    assert card["story_id"] == story["id"] and card["headline"]
+    assert story["headline"] == card["headline"]  # lists show the card's headline
+    assert set(card["article_ids"]) == {m["id"] for m in
+                                        client.get(f"/api/v1/stories/{story['id']}").json()["members"]}
 
 
 # -- writing ------------------------------------------------------------------------------

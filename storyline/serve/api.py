@@ -167,36 +167,32 @@ def get_story(engine: Reader, story_id: STORY_ID) -> StoryDetail:
 
 @router.get("/stories/{story_id}/card", response_model=Json,
             summary="A story's card: headline, when, where, who, summary, claims")
-def get_card(engine: Reader, story_id: STORY_ID) -> Json:
+def get_card(request: Request, engine: Reader, story_id: STORY_ID) -> Json:
     story = found(lambda: engine.story(story_id))
-    if not hasattr(engine, "card"):
-        raise HTTPException(404, "this Storyline builds no story cards yet; "
-                                 f"see /api/v1/stories/{story.story_id} for the story")
-    return engine.card(story.story_id).as_dict()
+    card = entities.stored_card(engine, story.story_id)
+    if card is None:  # not built yet, or outdated: built now, by the one writer
+        card = access(request).write(lambda writer: writer.card(story.story_id)).as_dict()
+    return card
 
 
 @router.get("/entities", response_model=list[Json],
             summary="People, places and organisations the story cards name")
 def list_entities(engine: Reader,
-                  q: Annotated[str | None, Query(max_length=200)] = None,
+                  prefix: Annotated[str | None, Query(max_length=200,
+                                                      description="Start of the key.")] = None,
                   kind: Annotated[str | None, Query(pattern="^(person|place|organisation)$")] = None,
-                  limit: Limit = 50) -> list[Json]:
-    if not entities.available(engine):
-        return []  # entities come with story cards
-    return entities.listing(engine, q, kind, limit)
+                  limit: Limit = 50, offset: Offset = 0) -> list[Json]:
+    return entities.listing(engine, prefix, kind, limit, offset)
 
 
 @router.get("/entities/{key}", response_model=StoryPage,
-            summary="The stories that involve one person, place or organisation")
+            summary="The stories that name one person, place or organisation")
 def entity_stories(engine: Reader, key: Annotated[str, Path(max_length=200)],
                    limit: Limit = 30, offset: Offset = 0) -> StoryPage:
-    if not entities.available(engine):
-        raise HTTPException(404, f"no entity {key!r}: this Storyline builds no story cards "
-                                 "yet, and entities come with them")
     ids = entities.story_ids(engine, key)
-    if not ids and entities.describe(engine, key) is None:
+    if not ids:
         raise HTTPException(404, f"no entity {key!r}; list them at /api/v1/entities")
-    rows = engine.story_listings(story_ids=ids, limit=limit, offset=offset)
+    rows = engine.story_listings(story_ids=ids, order="rank", limit=limit, offset=offset)
     return StoryPage(total=len(ids), limit=limit, offset=offset,
                      items=[story_summary(r) for r in rows])
 

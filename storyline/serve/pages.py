@@ -16,7 +16,6 @@ import jinja2
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from ..engine import Engine
 from . import charts, entities, views
 from .api import found, reader
 
@@ -47,8 +46,7 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     seq = engine.changes(0, 0).seq
     access = request.app.state.access
     site = {"seq": seq, "poll_seconds": request.app.state.settings["poll_seconds"],
-            "feeds": request.app.state.has_feeds, "facets": access.facets(seq),
-            "entities": entities.available(engine)}
+            "feeds": request.app.state.has_feeds, "facets": access.facets(seq)}
     html = request.app.state.templates.get_template(template).render(
         request=request, site=site, **context)
     return HTMLResponse(html)
@@ -99,16 +97,10 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     copies = {article_id: number for number, group in enumerate(story.duplicate_groups, 1)
               for article_id in group}
     return render(request, "story.html", story=story, listing=listing, heads=heads,
-                  by_id={h.article_id: h for h in heads}, copies=copies, card=_card(engine, story.story_id),
+                  by_id={h.article_id: h for h in heads}, copies=copies,
+                  card=entities.stored_card(engine, story.story_id),
                   chart=charts.timeline((h.published, h.language) for h in heads),
                   grid=views.outlet_language_grid(heads))
-
-
-def _card(engine: Engine, story_id: str) -> dict[str, Any] | None:
-    """The story's card as a dict, when this Storyline builds cards."""
-    if not hasattr(engine, "card"):
-        return None
-    return engine.card(story_id).as_dict()
 
 
 @router.get("/articles/{article_id}")
@@ -142,16 +134,13 @@ def search_page(request: Request, q: str = "", since: str | None = None,
 @router.get("/entities/{key}")
 def entity_page(request: Request, key: str, offset: Offset = 0) -> HTMLResponse:
     engine = reader(request)
-    if not entities.available(engine):
-        raise HTTPException(404, "this Storyline builds no story cards yet, so no entity pages")
-    entity = entities.describe(engine, key)
     ids = entities.story_ids(engine, key)
-    if entity is None and not ids:
-        raise HTTPException(404, f"no person, place or organisation {key!r}")
+    entity = entities.describe(engine, key)
+    if entity is None or not ids:
+        raise HTTPException(404, f"no person, place or organisation {key!r} in any story card")
     stories = engine.story_listings(story_ids=ids, limit=STORIES_PER_PAGE, offset=offset)
-    return render(request, "entity.html", key=key, entity=entity or {"name": key},
-                  stories=stories, pager=views.Pager(offset, STORIES_PER_PAGE, len(ids)),
-                  params={})
+    return render(request, "entity.html", entity=entity, stories=stories,
+                  pager=views.Pager(offset, STORIES_PER_PAGE, len(ids)), params={})
 
 
 @router.get("/api")

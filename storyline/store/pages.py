@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 class StoryListing:
     """One story as a list shows it.
 
-    ``headline`` is the title of its first published article (``lead_article_id``);
+    ``headline`` is its card's, else the title of its first published article
+    (``lead_article_id``);
     ``days`` counts its articles per publication day (``YYYY-MM-DD``), for a sparkline.
     """
 

@@ -24,13 +24,16 @@ LISTING_ORDER_BY = {"rank": "rank DESC, story_id", **STORY_ORDER_BY}
 
 _HEAD_COLUMNS = ("a.article_id, a.title, a.subtitle, a.outlet, a.language, a.published, "
                  "a.url, a.wire_agencies, m.story_id")
-# A story's first published article with a title: the headline until cards give one.
+# The headline is the story card's when there is one, else the title of the story's first
+# published article with a title (its lead).
 _LEADS = """
 SELECT s.story_id, s.size, s.first_seen, s.last_seen, s.languages, s.outlets, s.rank,
   (SELECT a.article_id FROM story_members AS m JOIN articles AS a ON a.article_id = m.article_id
    WHERE m.story_id = s.story_id
    ORDER BY a.title IS NULL, COALESCE(a.published, '') = '', a.published, a.article_id
-   LIMIT 1) AS lead_id
+   LIMIT 1) AS lead_id,
+  (SELECT json_extract(c.card, '$.headline') FROM story_cards AS c
+   WHERE c.story_id = s.story_id AND c.card IS NOT NULL) AS card_headline
 FROM stories AS s WHERE s.story_id IN ({marks})
 """
 _DAYS = """
@@ -97,7 +100,8 @@ class SQLitePagesMixin:
                        for s in load_stories(conn, list(rows))}
         days = _days(conn, list(rows))
         return [StoryListing(
-            story_id=story_id, headline=titles.get(row["lead_id"]), lead_article_id=row["lead_id"],
+            story_id=story_id, headline=row["card_headline"] or titles.get(row["lead_id"]),
+            lead_article_id=row["lead_id"],
             size=row["size"], independent_reports=independent.get(story_id, row["size"]),
             first_seen=row["first_seen"], last_seen=row["last_seen"],
             languages=tuple(json.loads(row["languages"])), outlets=tuple(json.loads(row["outlets"])),
