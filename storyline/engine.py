@@ -25,7 +25,7 @@ from .types import Article, RawDocument, Rejected, Story
 if TYPE_CHECKING:
     from .cardbuilder import CardBuilder
     from .cards.model import StoryCard
-    from .store.pages import ArticleHead, Changes, SearchResults, StoryListing
+    from .store.pages import ArticleHead, Changes, ListingCache, SearchResults, StoryListing
     from .storybuilder import StoryBuilder
 
 logger = logging.getLogger(__name__)
@@ -308,11 +308,17 @@ class Engine:
 
     def story_listings(self, **filters: Any) -> list[StoryListing]:
         """One page of stories with what a list shows (headline, counts, days), without
-        their member ids. Orders: ``rank`` (recency plus coverage), ``recent``, ``size``."""
+        their member ids. Orders: ``rank`` (recency plus coverage), ``recent``, ``size``.
+        A ``cache`` (``get``/``put``) keeps listings between calls while stories stay."""
         return self.store.story_listings(**filters)
 
-    def story_listing_page(self, story_ids: Sequence[str]) -> list[StoryListing]:
-        return self.store.story_listing_page(story_ids)
+    def count_stories_among(self, story_ids: Sequence[str], **filters: Any) -> int:
+        return self.store.count_stories_among(story_ids, **filters)
+
+    def story_listing_page(self, story_ids: Sequence[str],
+                           cache: ListingCache | None = None) -> list[StoryListing]:
+        """``story_listings`` of the stories with these ids, in this order."""
+        return self.store.story_listing_page(story_ids, cache)
 
     def article_heads(self, article_ids: Iterable[str]) -> list[ArticleHead]:
         """Articles' metadata and story ids without their texts, in the given order."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Mapping, TypeVar
 
@@ -22,6 +23,32 @@ T = TypeVar("T")
 
 #: How long the filter menus' counts may lag behind the articles stored.
 FACETS_MAX_AGE_S = 30.0
+#: Story listings kept between requests (a few KB each).
+LISTINGS_KEPT = 5000
+
+
+class ListingLRU:
+    """Story listings by (story id, version), least recently used dropped first; shared
+    by the worker threads."""
+
+    def __init__(self, size: int = LISTINGS_KEPT):
+        self.size = size
+        self._items: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], listing: Any) -> None:
+        with self._lock:
+            self._items[key] = listing
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 class EngineAccess:
@@ -34,6 +61,7 @@ class EngineAccess:
         self._write_engine: Engine | None = None
         self._facets: tuple[int, float, dict] | None = None
         self._facets_lock = threading.Lock()
+        self.listings = ListingLRU()
 
     def reader(self) -> Engine:
         """This thread's read engine, opened on first use."""
@@ -64,7 +92,7 @@ class EngineAccess:
         return counts
 
     def close(self) -> None:
-        """Close the writer's engine; read engines close with their threads."""
+        """Close the writer's engine (read engines' connections close with the process)."""
         if self._write_engine is not None:
             self._writer.submit(self._write_engine.close).result()
             self._write_engine = None

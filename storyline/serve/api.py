@@ -15,7 +15,7 @@ from .. import __version__
 from ..engine import Engine
 from ..errors import UserError
 from . import entities
-from .access import EngineAccess
+from .access import EngineAccess, ListingLRU
 from .models import (ArticleDetail, ArticleHitOut, ArticleIn, ArticlePage, ArticleSummary,
                      BatchIn, ChangesOut, ErrorBody, Health, IngestOut, ItemOutcome, Json,
                      SearchOut, SnippetOut, StoryDetail, StoryHitOut, StoryPage, StorySummary)
@@ -60,7 +60,12 @@ def reader(request: Request) -> Engine:
     return access(request).reader()
 
 
+def listing_cache(request: Request) -> ListingLRU:
+    return access(request).listings
+
+
 Reader = Annotated[Engine, Depends(reader)]
+Cache = Annotated[ListingLRU, Depends(listing_cache)]
 
 
 def day(value: date | None) -> str | None:
@@ -134,7 +139,7 @@ def get_article(engine: Reader, article_id: ARTICLE_ID) -> ArticleDetail:
 
 @router.get("/stories", response_model=StoryPage,
             summary="Stories, ranked by recency and coverage (or recent, size)")
-def list_stories(engine: Reader, since: Since = None, until: Until = None, lang: Lang = None,
+def list_stories(engine: Reader, cache: Cache, since: Since = None, until: Until = None, lang: Lang = None,
                  outlet: Outlet = None,
                  entity: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
                  order: Annotated[str, Query(pattern="^(rank|recent|size)$")] = "rank",
@@ -145,10 +150,11 @@ def list_stories(engine: Reader, since: Since = None, until: Until = None, lang:
     if entity:
         ids = entities.story_ids(engine, entity)
         rows = engine.story_listings(**filters, story_ids=ids, order=order, limit=limit,
-                                     offset=offset)
-        total = len(engine.story_listings(**filters, story_ids=ids, limit=len(ids)))
+                                     offset=offset, cache=cache)
+        total = engine.count_stories_among(ids, **filters)
     else:
-        rows = engine.story_listings(**filters, order=order, limit=limit, offset=offset)
+        rows = engine.story_listings(**filters, order=order, limit=limit, offset=offset,
+                                     cache=cache)
         total = engine.count_stories(**filters)
     return StoryPage(total=total, limit=limit, offset=offset,
                      items=[story_summary(r) for r in rows])
@@ -156,9 +162,9 @@ def list_stories(engine: Reader, since: Since = None, until: Until = None, lang:
 
 @router.get("/stories/{story_id}", response_model=StoryDetail,
             summary="One story: its articles and the copies of one wire text")
-def get_story(engine: Reader, story_id: STORY_ID) -> StoryDetail:
+def get_story(engine: Reader, cache: Cache, story_id: STORY_ID) -> StoryDetail:
     story = found(lambda: engine.story(story_id))
-    listing = engine.story_listing_page([story.story_id])[0]
+    listing = engine.story_listing_page([story.story_id], cache)[0]
     members = engine.article_heads(story.article_ids)
     return StoryDetail(**story_summary(listing).model_dump(),
                        members=[article_summary(h) for h in members],
@@ -187,25 +193,26 @@ def list_entities(engine: Reader,
 
 @router.get("/entities/{key}", response_model=StoryPage,
             summary="The stories that name one person, place or organisation")
-def entity_stories(engine: Reader, key: Annotated[str, Path(max_length=200)],
+def entity_stories(engine: Reader, cache: Cache, key: Annotated[str, Path(max_length=200)],
                    limit: Limit = 30, offset: Offset = 0) -> StoryPage:
     ids = entities.story_ids(engine, key)
     if not ids:
         raise HTTPException(404, f"no entity {key!r}; list them at /api/v1/entities")
-    rows = engine.story_listings(story_ids=ids, order="rank", limit=limit, offset=offset)
+    rows = engine.story_listings(story_ids=ids, order="rank", limit=limit, offset=offset,
+                                 cache=cache)
     return StoryPage(total=len(ids), limit=limit, offset=offset,
                      items=[story_summary(r) for r in rows])
 
 
 @router.get("/search", response_model=SearchOut,
             summary='Full text over articles and stories: words, "phrases", prefix*')
-def search(engine: Reader, q: Annotated[str, Query(min_length=1, max_length=500)],
+def search(engine: Reader, cache: Cache, q: Annotated[str, Query(min_length=1, max_length=500)],
            since: Since = None, until: Until = None, lang: Lang = None,
            outlet: Outlet = None, limit: Limit = 20, offset: Offset = 0) -> SearchOut:
     results = engine.search(q, since=day(since), until=day(until), language=lang,
                             outlet=outlet, limit=limit, offset=offset)
     stories = {s.story_id: s for s in
-               engine.story_listing_page([hit.story_id for hit in results.stories])}
+               engine.story_listing_page([hit.story_id for hit in results.stories], cache)}
     return SearchOut(
         query=q, total=results.total, more=results.more, limit=limit, offset=offset,
         articles=[ArticleHitOut(article=article_summary(hit.head), title=snippet(hit.title),

@@ -27,6 +27,12 @@ def describe(engine: Engine, key: str) -> dict[str, Any] | None:
     return None
 
 
+def resolve(engine: Engine, text: str) -> dict[str, Any] | None:
+    """The entity a user means by ``text``: its key, or the start of a name as typed
+    ("Margit Ober" finds "margit oberhauser"); the one in most stories wins."""
+    return describe(engine, text) or next(iter(listing(engine, prefix=text, limit=1)), None)
+
+
 def listing(engine: Engine, prefix: str | None = None, kind: str | None = None,
             limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """Entities in most stories first; ``prefix`` matches the start of their keys."""

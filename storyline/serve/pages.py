@@ -17,7 +17,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from . import charts, entities, views
-from .api import found, reader
+from .api import found, listing_cache, reader
 
 logger = logging.getLogger(__name__)
 
@@ -73,18 +73,20 @@ def front_page(request: Request, since: str | None = None, until: str | None = N
         raise HTTPException(400, f"order must be one of {', '.join(ORDERS)}, got {order!r}")
     filters = _filters(since, until, lang, outlet)
     entity = _text(entity)
+    named = entities.resolve(engine, entity) if entity else None
     if entity:
-        ids = entities.story_ids(engine, entity)
+        ids = entities.story_ids(engine, named["key"]) if named else []
         stories = engine.story_listings(**filters, story_ids=ids, order=order,
-                                        limit=STORIES_PER_PAGE, offset=offset)
-        total = len(engine.story_listings(**filters, story_ids=ids, limit=max(len(ids), 1)))
+                                        limit=STORIES_PER_PAGE, offset=offset,
+                                        cache=listing_cache(request))
+        total = engine.count_stories_among(ids, **filters)
     else:
         stories = engine.story_listings(**filters, order=order, limit=STORIES_PER_PAGE,
-                                        offset=offset)
+                                        offset=offset, cache=listing_cache(request))
         total = engine.count_stories(**filters)
     params = {"since": filters["since"], "until": filters["until"], "lang": filters["language"],
               "outlet": filters["outlet"], "entity": entity, "order": order}
-    return render(request, "front.html", stories=stories, params=params,
+    return render(request, "front.html", stories=stories, params=params, named=named,
                   pager=views.Pager(offset, STORIES_PER_PAGE, total))
 
 
@@ -92,7 +94,7 @@ def front_page(request: Request, since: str | None = None, until: str | None = N
 def story_page(request: Request, story_id: str) -> HTMLResponse:
     engine = reader(request)
     story = found(lambda: engine.story(story_id))
-    listing = engine.story_listing_page([story.story_id])[0]
+    listing = engine.story_listing_page([story.story_id], listing_cache(request))[0]
     heads = engine.article_heads(story.article_ids)
     copies = {article_id: number for number, group in enumerate(story.duplicate_groups, 1)
               for article_id in group}
@@ -108,7 +110,8 @@ def article_page(request: Request, article_id: str, removed: bool = False) -> HT
     engine = reader(request)
     article = found(lambda: engine.article(article_id))
     head = engine.article_heads([article.article_id])[0]
-    story = engine.story_listing_page([head.story_id])[0] if head.story_id else None
+    story = (engine.story_listing_page([head.story_id], listing_cache(request))[0]
+             if head.story_id else None)
     return render(request, "article.html", article=article, head=head, story=story,
                   show_removed=removed,
                   pieces=views.removal_segments(article.extracted, article.removals))
@@ -122,7 +125,8 @@ def search_page(request: Request, q: str = "", since: str | None = None,
     filters = _filters(since, until, lang, outlet)
     query = q.strip()[:500]
     results = engine.search(query, **filters, limit=HITS_PER_PAGE, offset=offset) if query else None
-    stories = engine.story_listing_page([hit.story_id for hit in results.stories]) if results else []
+    stories = (engine.story_listing_page([hit.story_id for hit in results.stories],
+                                         listing_cache(request)) if results else [])
     hits = {hit.story_id: hit for hit in results.stories} if results else {}
     params = {"q": query, "since": filters["since"], "until": filters["until"],
               "lang": filters["language"], "outlet": filters["outlet"]}
@@ -138,7 +142,8 @@ def entity_page(request: Request, key: str, offset: Offset = 0) -> HTMLResponse:
     entity = entities.describe(engine, key)
     if entity is None or not ids:
         raise HTTPException(404, f"no person, place or organisation {key!r} in any story card")
-    stories = engine.story_listings(story_ids=ids, limit=STORIES_PER_PAGE, offset=offset)
+    stories = engine.story_listings(story_ids=ids, limit=STORIES_PER_PAGE, offset=offset,
+                                    cache=listing_cache(request))
     return render(request, "entity.html", entity=entity, stories=stories,
                   pager=views.Pager(offset, STORIES_PER_PAGE, len(ids)), params={})
 

@@ -8,6 +8,7 @@ the long texts that ``Article`` holds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,14 @@ class StoryListing:
     outlets: tuple[str, ...]
     rank: float | None
     days: tuple[tuple[str, int], ...] = ()
+
+
+class ListingCache(Protocol):
+    """Where listings are kept between requests, keyed by (story id, version)."""
+
+    def get(self, key: tuple[str, str]) -> StoryListing | None: ...
+
+    def put(self, key: tuple[str, str], listing: StoryListing) -> None: ...
 
 
 @dataclass(frozen=True)

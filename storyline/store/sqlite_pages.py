@@ -15,9 +15,9 @@ from typing import Any, Callable, Iterable, Sequence
 from ..errors import UserError
 from .batching import chunks, marks
 from .filters import ArticleFilter, StoryFilter, check_page
-from .pages import ArticleHead, StoryListing
+from .pages import ArticleHead, ListingCache, StoryListing
 from .sqlite_stories import STORY_ORDER_BY
-from .story_read import load_stories
+from .story_read import duplicate_groups
 
 #: Listing orders: the story store's, and ``rank`` (recency plus coverage, see m004_search).
 LISTING_ORDER_BY = {"rank": "rank DESC, story_id", **STORY_ORDER_BY}
@@ -25,13 +25,11 @@ LISTING_ORDER_BY = {"rank": "rank DESC, story_id", **STORY_ORDER_BY}
 _HEAD_COLUMNS = ("a.article_id, a.title, a.subtitle, a.outlet, a.language, a.published, "
                  "a.url, a.wire_agencies, m.story_id")
 # The headline is the story card's when there is one, else the title of the story's first
-# published article with a title (its lead).
+# published article (its lead; the order the members index answers without reading rows).
 _LEADS = """
 SELECT s.story_id, s.size, s.first_seen, s.last_seen, s.languages, s.outlets, s.rank,
-  (SELECT a.article_id FROM story_members AS m JOIN articles AS a ON a.article_id = m.article_id
-   WHERE m.story_id = s.story_id
-   ORDER BY a.title IS NULL, COALESCE(a.published, '') = '', a.published, a.article_id
-   LIMIT 1) AS lead_id,
+  (SELECT a.article_id FROM {members} WHERE m.story_id = s.story_id
+   ORDER BY COALESCE(a.published, '') = '', a.published, a.article_id LIMIT 1) AS lead_id,
   (SELECT json_extract(c.card, '$.headline') FROM story_cards AS c
    WHERE c.story_id = s.story_id AND c.card IS NOT NULL) AS card_headline
 FROM stories AS s WHERE s.story_id IN ({marks})
@@ -53,10 +51,10 @@ class SQLitePagesMixin:
     def story_listings(self, *, since: str | None = None, until: str | None = None,
                        language: str | None = None, outlet: str | None = None,
                        min_size: int = 1, story_ids: Sequence[str] | None = None,
-                       order: str = "rank", limit: int = 30,
-                       offset: int = 0) -> list[StoryListing]:
+                       order: str = "rank", limit: int = 30, offset: int = 0,
+                       cache: ListingCache | None = None) -> list[StoryListing]:
         """One page of stories, filtered as ``stories()`` does; ``story_ids`` narrows the
-        choice to those stories (an entity's, a search's)."""
+        choice to those stories (an entity's, a search's). See ``listings_for``."""
         check_page(limit, offset)
         if order not in LISTING_ORDER_BY:
             raise UserError(f"order must be one of {', '.join(LISTING_ORDER_BY)}, "
@@ -70,7 +68,15 @@ class SQLitePagesMixin:
                 ids = [row[0] for row in conn.execute(
                     f"SELECT story_id FROM stories {where} ORDER BY {LISTING_ORDER_BY[order]} "
                     "LIMIT ? OFFSET ?", (*params, limit, offset))]
-            return self.listings_for(conn, ids)
+            return self.listings_for(conn, ids, cache)
+
+    def count_stories_among(self, story_ids: Sequence[str], *, since: str | None = None,
+                            until: str | None = None, language: str | None = None,
+                            outlet: str | None = None, min_size: int = 1) -> int:
+        """How many of ``story_ids`` pass the filters (what ``story_listings`` pages)."""
+        where, params = StoryFilter(since, until, language, outlet, min_size).where()
+        with self._snapshot() as conn:
+            return len(self._ordered_subset(conn, story_ids, where, params, "size"))
 
     @staticmethod
     def _ordered_subset(conn: sqlite3.Connection, story_ids: Sequence[str], where: str,
@@ -88,30 +94,32 @@ class SQLitePagesMixin:
         found.sort(key=lambda row: (row[1] is not None, row[1] or 0), reverse=True)
         return [row[0] for row in found]
 
-    def listings_for(self, conn: sqlite3.Connection, story_ids: Sequence[str]) -> list[StoryListing]:
-        """The listings of these stories, in this order; unknown ids are left out."""
-        rows = {}
-        for chunk in chunks(dict.fromkeys(story_ids)):
-            rows.update({row["story_id"]: row for row in
-                         conn.execute(_LEADS.format(marks=marks(chunk)), chunk)})
-        leads = {row["lead_id"]: row["story_id"] for row in rows.values() if row["lead_id"]}
-        titles = {head.article_id: head.title for head in _heads(conn, leads)}
-        independent = {s.story_id: s.independent_reports
-                       for s in load_stories(conn, list(rows))}
-        days = _days(conn, list(rows))
-        return [StoryListing(
-            story_id=story_id, headline=row["card_headline"] or titles.get(row["lead_id"]),
-            lead_article_id=row["lead_id"],
-            size=row["size"], independent_reports=independent.get(story_id, row["size"]),
-            first_seen=row["first_seen"], last_seen=row["last_seen"],
-            languages=tuple(json.loads(row["languages"])), outlets=tuple(json.loads(row["outlets"])),
-            rank=row["rank"], days=days.get(story_id, ()))
-            for story_id in story_ids if (row := rows.get(story_id)) is not None]
+    def listings_for(self, conn: sqlite3.Connection, story_ids: Sequence[str],
+                     cache: ListingCache | None = None) -> list[StoryListing]:
+        """The listings of these stories, in this order; unknown ids are left out.
 
-    def story_listing_page(self, story_ids: Sequence[str]) -> list[StoryListing]:
+        With a ``cache``, a story's listing is built once per version of the story (its
+        ``updated_at`` and its card's ``built_at``), which a large story makes worth it.
+        """
+        ids = list(dict.fromkeys(story_ids))
+        versions = _versions(conn, ids) if cache is not None else {}
+        found: dict[str, StoryListing] = {}
+        for story_id in ids:
+            hit = cache.get((story_id, versions[story_id])) if story_id in versions else None
+            if hit is not None:
+                found[story_id] = hit
+        built = _build_listings(conn, [i for i in ids if i not in found])
+        for listing in built:
+            found[listing.story_id] = listing
+            if cache is not None and listing.story_id in versions:
+                cache.put((listing.story_id, versions[listing.story_id]), listing)
+        return [found[story_id] for story_id in ids if story_id in found]
+
+    def story_listing_page(self, story_ids: Sequence[str],
+                           cache: ListingCache | None = None) -> list[StoryListing]:
         """``listings_for`` in its own read (for ids found elsewhere: a search)."""
         with self._snapshot() as conn:
-            return self.listings_for(conn, story_ids)
+            return self.listings_for(conn, story_ids, cache)
 
     def article_heads(self, article_ids: Iterable[str]) -> list[ArticleHead]:
         """The heads of these articles, in this order; unknown ids are left out."""
@@ -146,6 +154,54 @@ class SQLitePagesMixin:
                 (top_outlets,)).fetchall()
         return {"languages": [tuple(row) for row in languages],
                 "outlets": [tuple(row) for row in outlets]}
+
+
+def _versions(conn: sqlite3.Connection, story_ids: list[str]) -> dict[str, str]:
+    """What a cached listing is valid for: the story's update time and its card's build."""
+    found: dict[str, str] = {}
+    for chunk in chunks(story_ids):
+        for story_id, updated, built in conn.execute(
+                "SELECT s.story_id, s.updated_at, c.built_at FROM stories AS s LEFT JOIN "
+                "story_cards AS c ON c.story_id = s.story_id "
+                f"WHERE s.story_id IN ({marks(chunk)})", chunk):
+            found[story_id] = f"{updated}|{built or ''}"
+    return found
+
+
+def _build_listings(conn: sqlite3.Connection, story_ids: list[str]) -> list[StoryListing]:
+    rows = {}
+    for chunk in chunks(story_ids):
+        rows.update({row["story_id"]: row for row in
+                     conn.execute(_LEADS.format(members=_MEMBERS, marks=marks(chunk)), chunk)})
+    titles = {head.article_id: head.title
+              for head in _heads(conn, [row["lead_id"] for row in rows.values() if row["lead_id"]])}
+    copies = _copies(conn, list(rows))
+    days = _days(conn, list(rows))
+    return [StoryListing(
+        story_id=story_id, headline=row["card_headline"] or titles.get(row["lead_id"]),
+        lead_article_id=row["lead_id"], size=row["size"],
+        independent_reports=row["size"] - copies.get(story_id, 0),
+        first_seen=row["first_seen"], last_seen=row["last_seen"],
+        languages=tuple(json.loads(row["languages"])), outlets=tuple(json.loads(row["outlets"])),
+        rank=row["rank"], days=days.get(story_id, ()))
+        for story_id in story_ids if (row := rows.get(story_id)) is not None]
+
+
+def _copies(conn: sqlite3.Connection, story_ids: list[str]) -> dict[str, int]:
+    """Each story's articles that are copies of another of its articles (a group of n
+    copies of one text counts n - 1), from its duplicate links alone."""
+    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for chunk in chunks(story_ids):
+        # As story_read: one probe per member, CROSS JOIN keeping SQLite to that order.
+        for story_id, a, b in conn.execute(
+                "SELECT m.story_id, l.article_a, l.article_b FROM story_members AS m "
+                "CROSS JOIN duplicate_links AS l ON l.article_a = m.article_id "
+                "CROSS JOIN story_members AS other ON other.article_id = l.article_b "
+                f"WHERE m.story_id IN ({marks(chunk)}) AND other.story_id = m.story_id", chunk):
+            links[story_id].append((a, b))
+    return {story_id: sum(len(group) - 1 for group in duplicate_groups(
+                sorted({end for link in found for end in link}), found))
+            for story_id, found in links.items()}
 
 
 def _heads(conn: sqlite3.Connection, article_ids: Iterable[str]) -> list[ArticleHead]:
