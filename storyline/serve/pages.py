@@ -38,6 +38,8 @@ def template_environment() -> jinja2.Environment:
                        short_origin=views.short_origin,
                        query_string=views.query_string, sparkline=charts.sparkline,
                        orders=ORDERS)
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)  # compiled now, not in the first visitor's request
     return env
 
 

@@ -148,12 +148,15 @@ class SQLitePagesMixin:
             languages = conn.execute(
                 "SELECT language, COUNT(*) AS n FROM articles WHERE language IS NOT NULL "
                 "GROUP BY language ORDER BY n DESC, language").fetchall()
-            outlets = conn.execute(
-                "SELECT MIN(outlet), COUNT(*) AS n FROM articles WHERE outlet_key IS NOT NULL "
-                "GROUP BY outlet_key ORDER BY n DESC, MIN(outlet) LIMIT ?",
+            # Counted on the outlet index alone; then one spelling of each outlet (reading
+            # the spelling of every article would read every article row).
+            keys = conn.execute(
+                "SELECT outlet_key, COUNT(*) AS n FROM articles WHERE outlet_key IS NOT NULL "
+                "GROUP BY outlet_key ORDER BY n DESC, outlet_key LIMIT ?",
                 (top_outlets,)).fetchall()
-        return {"languages": [tuple(row) for row in languages],
-                "outlets": [tuple(row) for row in outlets]}
+            outlets = [(conn.execute("SELECT outlet FROM articles WHERE outlet_key = ? LIMIT 1",
+                                     (key,)).fetchone()[0], n) for key, n in keys]
+        return {"languages": [tuple(row) for row in languages], "outlets": outlets}
 
 
 def _versions(conn: sqlite3.Connection, story_ids: list[str]) -> dict[str, str]:
