@@ -337,6 +337,10 @@ class Engine:
         "quoted phrases" as phrases, ``word*`` as a prefix. Filters as ``articles``."""
         return self.store.search(query, **filters)
 
+    def change_seq(self) -> int:
+        """The store's change counter: it grows with every story change."""
+        return self.store.change_seq()
+
     def changes(self, since: int = 0, limit: int = 100) -> Changes:
         """Stories changed (created, updated, merged away) after change number ``since``."""
         return self.store.changes(since, limit)

@@ -367,3 +367,38 @@ def test_generated_requests_conform_to_the_schema(db_copy):
             except Exception as exc:  # collect them all, then fail naming every operation
                 failures.append(f"{operation.label} ({mode.value}): {str(exc)[:800]}")
     assert not failures, "\n\n".join(failures)
+
+
+# -- the command and the layering ---------------------------------------------------------
+
+def test_serve_command_says_what_to_do_when_it_cannot_start(demo_db):
+    import socket
+
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    runner = CliRunner()
+    assert "storyline serve --db news.db" in runner.invoke(cli, ["serve", "--help"]).output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        busy = runner.invoke(cli, ["serve", "--db", str(demo_db), "--port", str(port)])
+    assert busy.exit_code == 2 and f"port {port}" in busy.output and "--port" in busy.output
+    memory = runner.invoke(cli, ["serve", "--db", ":memory:"])
+    assert memory.exit_code == 2 and "--db PATH" in memory.output
+
+
+def test_web_layer_reaches_the_data_only_through_the_engine():
+    import ast
+    from pathlib import Path
+
+    import storyline.serve
+
+    allowed = {"engine", "errors", "settings", "serve", ""}  # "": the package's version
+    for path in Path(storyline.serve.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                target = (node.module or "").split(".")[0] if node.level == 2 else "serve"
+                assert target in allowed, (path.name, node.module)

@@ -106,7 +106,7 @@ def snippet(found_text) -> SnippetOut:
 
 @router.get("/health", response_model=Health, summary="Is the server up")
 def health(engine: Reader) -> Health:
-    return Health(status="ok", version=__version__, change_seq=engine.changes(0, 0).seq)
+    return Health(status="ok", version=__version__, change_seq=engine.change_seq())
 
 
 @router.get("/stats", response_model=Json, summary="Counts: articles, outlets, languages, stories")

@@ -45,7 +45,7 @@ def template_environment() -> jinja2.Environment:
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     engine = reader(request)
-    seq = engine.changes(0, 0).seq
+    seq = engine.change_seq()
     access = request.app.state.access
     site = {"seq": seq, "poll_seconds": request.app.state.settings["poll_seconds"],
             "feeds": request.app.state.has_feeds, "facets": access.facets(seq)}

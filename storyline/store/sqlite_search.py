@@ -117,6 +117,11 @@ class SQLiteSearchMixin:
         rows = conn.execute(_STORY_HITS.format(filters=filters), (match, *params, limit))
         return [StoryHit(story_id, split_marked(marked)) for story_id, marked in rows]
 
+    def change_seq(self) -> int:
+        """The latest change number (0 before any story exists)."""
+        with self._snapshot() as conn:
+            return conn.execute("SELECT COALESCE(MAX(seq), 0) FROM story_changes").fetchone()[0]
+
     def changes(self, since: int = 0, limit: int = 100) -> Changes:
         """What changed after change number ``since`` (0: everything)."""
         check_page(limit, 0)
