@@ -25,6 +25,8 @@ from .temporal_words import MONTHS, WEEKDAYS
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\n•–—]\s*$")
+_LAST_WORD = re.compile(r"([^\W\d_]+)[\s\u00a0]+$")
+_NEXT_WORD = re.compile(r",?[\s\u00a0]+([^\W\d_]+)")
 _CONNECTORS = frozenset({"von", "van", "de", "da", "di", "del", "bin", "al", "la", "le"})
 _CALENDAR = frozenset(form for table in (MONTHS, WEEKDAYS) for forms in table.values()
                       for form in forms)
@@ -154,10 +156,10 @@ def _not_common_noun(words: list[str], language: str | None) -> bool:
 
 
 def _word_before(text: str, start: int) -> str:
-    match = re.search(r"([^\W\d_]+)[\s\u00a0]+$", text[max(0, start - 40):start])
+    match = _LAST_WORD.search(text[max(0, start - 40):start])
     return match.group(1).lower() if match else ""
 
 
 def _word_after(text: str, end: int) -> str:
-    match = re.match(r",?[\s\u00a0]+([^\W\d_]+)", text[end:end + 40])
+    match = _NEXT_WORD.match(text[end:end + 40])
     return match.group(1).lower() if match else ""

@@ -8,6 +8,8 @@ names. Lower case throughout.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 ROLE_NOUNS = {
     "en": """president vice-president prime minister foreign minister minister spokesman
         spokeswoman spokesperson governor mayor secretary-general secretary general secretary
@@ -80,6 +82,7 @@ SPEECH_VERBS = frozenset("""sagte erklärte betonte teilte warnte kündigte
     сказал сказала заявил заявила сообщил сообщила отметил отметила подчеркнул подчеркнула""".split())
 
 
+@lru_cache(maxsize=None)  # called for every name found: build each set once
 def role_nouns(language: str | None) -> frozenset[str]:
     if language in ROLE_NOUNS:
         return frozenset(ROLE_NOUNS[language].split())
