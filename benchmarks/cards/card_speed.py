@@ -109,7 +109,8 @@ def compare_parts(count: int, ref: str | None, rounds: int) -> tuple[dict[str, d
         commit = ""
         if ref:
             commit = _git("rev-parse", "--short", ref)
-            sources = {f"{ref} ({commit})": _export(ref, Path(folder)), **sources}
+            label = ref if commit.startswith(ref) else f"{ref} ({commit})"
+            sources = {label: _export(ref, Path(folder)), **sources}
         for _ in range(rounds):
             for label, source in sources.items():
                 runs.setdefault(label, []).append(parts_in_process(count, source))
