@@ -14,7 +14,8 @@
    text length and entity density, not that they tell one event), in a fresh SQLite file:
    the first card (every article analysed), a rebuild with every analysis cached (what a
    refresh costs), the update when one more article joins, reading the stored card.
-With --write the tables go to benchmarks/results/cards.md with the command and date.
+With --write the tables go to their section of benchmarks/results/cards.md with the
+command and date.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "gva" / "docs.jsonl"
-RESULTS = ROOT / "benchmarks" / "results" / "cards.md"
 PARTS = ("sentences (claims)", "entities, title and text (cards)", "dates (cards)",
          "claim candidates (claims)")
 
@@ -216,22 +216,23 @@ def main() -> int:
 
 
 def write_results(args, parts: str, card: str) -> None:
+    from results_file import write_section
+
     command = " ".join(["python benchmarks/cards/card_speed.py", *sys.argv[1:]])
     compared = (f" The `{args.compare}` column is the code at that commit, before the second "
                 "cards round: spaCy ran its unused `tok2vec` component and read one paragraph "
                 "at a time." if args.compare else "")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        f"# Story card speed\n\nCommand: `{command}`, run {datetime.date.today().isoformat()} on "
+    write_section("card-speed", (
+        f"## Speed\n\nCommand: `{command}`, run {datetime.date.today().isoformat()} on "
         "the shared 2-core machine (other jobs running: compare columns, don't quote single "
         "figures), one process per measurement.\n\n"
-        f"## Per-article analysis\n\nThe first {args.per_article} GVA crawled pages (English, "
+        f"### Per-article analysis\n\nThe first {args.per_article} GVA crawled pages (English, "
         f"mean ~2,300 characters), CPU time of the process, medians over {args.rounds} "
         f"alternating rounds.{compared} "
         "Entities are timed over all the titles and texts at once, as `cardbuilder` now "
         "analyses the new articles of many stories together; the claims stages run one article "
         "at a time.\n\n"
-        f"{parts}\n\n## One story's card\n\n{card}\n", encoding="utf-8")
+        f"{parts}\n\n### One story's card (wall time)\n\n{card}\n"))
 
 
 if __name__ == "__main__":
