@@ -145,3 +145,13 @@ def test_one_kremlin_and_one_xi_across_four_languages():
     assert len(kremlin) == 1 and set(kremlin[0].languages) == {"en", "es", "de", "ru"}
     xi = names(card.people)["Xi Jinping"]
     assert set(xi.languages) == {"en", "es", "de", "ru"} and "Си" in xi.variants
+
+
+def test_a_range_and_the_day_it_starts_on_agree_and_the_range_is_shown():
+    card = card_of([
+        article("r", "The talks will be held on Wednesday and Thursday, June 19 and 20.", "en", "Post"),
+        article("w1", "The talks will open on Wednesday in Geneva.", "en", "Desk"),
+        article("w2", "Las conversaciones comenzarán el miércoles.", "es", "Diario"),
+    ])
+    assert len(card.dates) == 1
+    assert (card.dates[0].first, card.dates[0].last, card.dates[0].independent) == ("2024-06-19", "2024-06-20", 3)
