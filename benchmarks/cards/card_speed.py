@@ -231,7 +231,7 @@ def write_results(args, parts: str, card: str) -> None:
         f"alternating rounds.{compared} "
         "Entities are timed over all the titles and texts at once, as `cardbuilder` now "
         "analyses the new articles of many stories together; the claims stages run one article "
-        "at a time.\n\n"
+        "at a time. Parts whose code did not change differ only by measurement noise.\n\n"
         f"{parts}\n\n### One story's card (wall time)\n\n{card}\n"))
 
 
