@@ -111,7 +111,8 @@ def build(db: Path, articles: int, seed: int = 11, progress=print) -> dict[str, 
         members: dict[int, list[str]] = {}
         for article_id in stored:
             members.setdefault(events[article_id], []).append(article_id)
-        rows = [StoryRow(f"s{event:07d}", len(ids), None, None, b"") for event, ids in members.items()]
+        rows = [StoryRow(f"s{event:07d}", len(ids), None, None, b"")
+                for event, ids in members.items()]
         memberships = [(a, f"s{event:07d}", 1.0) for event, ids in members.items() for a in ids]
         engine.store.replace_all_stories(rows, memberships)
         links = {tuple(sorted((ids[0], other))) for ids in wire_texts.values() if len(ids) > 1
@@ -127,7 +128,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
-    result = build(args.db, args.articles, args.seed, progress=lambda line: print(line, file=sys.stderr))
+    result = build(args.db, args.articles, args.seed,
+                   progress=lambda line: print(line, file=sys.stderr))
     print(result)
 
 

@@ -84,7 +84,8 @@ class EngineAccess:
         and at most every ``FACETS_MAX_AGE_S`` seconds (a count reads every article)."""
         with self._facets_lock:
             cached = self._facets
-            if cached and cached[0] == change_seq and time.monotonic() - cached[1] < FACETS_MAX_AGE_S:
+            fresh = cached and time.monotonic() - cached[1] < FACETS_MAX_AGE_S
+            if fresh and cached[0] == change_seq:
                 return cached[2]
         counts = self.reader().facet_counts()
         with self._facets_lock:

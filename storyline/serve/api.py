@@ -47,7 +47,8 @@ STORY_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{6,64}$",
 Since = Annotated[date | None, Query(description="On or after this day (YYYY-MM-DD).")]
 Until = Annotated[date | None, Query(description="On or before this day (YYYY-MM-DD).")]
 Lang = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}$", description="ISO 639-1 code.")]
-Outlet = Annotated[str | None, Query(min_length=1, max_length=200, description="Outlet name, any case.")]
+Outlet = Annotated[str | None, Query(min_length=1, max_length=200,
+                                     description="Outlet name, any case.")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
@@ -80,6 +81,13 @@ def found(call: Callable[[], T]) -> T:
         raise HTTPException(404, str(err)) from None
 
 
+def listing_of(engine: Engine, cache: ListingLRU, story_id: str):
+    """The story's listing; 404 when it went away since it was found (merged)."""
+    for listing in engine.story_listing_page([story_id], cache):
+        return listing
+    raise HTTPException(404, f"story {story_id} was just merged into another; reload")
+
+
 # -- conversions --------------------------------------------------------------------------
 
 def article_summary(head) -> ArticleSummary:
@@ -95,7 +103,8 @@ def story_summary(listing) -> StorySummary:
                         independent_reports=listing.independent_reports,
                         outlets=list(listing.outlets), languages=list(listing.languages),
                         first_seen=listing.first_seen, last_seen=listing.last_seen,
-                        rank=listing.rank, days=[{"day": d, "articles": n} for d, n in listing.days])
+                        rank=listing.rank,
+                        days=[{"day": d, "articles": n} for d, n in listing.days])
 
 
 def snippet(found_text) -> SnippetOut:
@@ -109,7 +118,9 @@ def health(engine: Reader) -> Health:
     return Health(status="ok", version=__version__, change_seq=engine.change_seq())
 
 
-@router.get("/stats", response_model=Json, summary="Counts: articles, outlets, languages, stories")
+@router.get("/stats", response_model=Json,
+            summary="Counts: articles, outlets, languages, stories (reads everything: slow "
+                    "on a large database)")
 def stats(engine: Reader) -> Json:
     return engine.stats()
 
@@ -139,8 +150,8 @@ def get_article(engine: Reader, article_id: ARTICLE_ID) -> ArticleDetail:
 
 @router.get("/stories", response_model=StoryPage,
             summary="Stories, ranked by recency and coverage (or recent, size)")
-def list_stories(engine: Reader, cache: Cache, since: Since = None, until: Until = None, lang: Lang = None,
-                 outlet: Outlet = None,
+def list_stories(engine: Reader, cache: Cache, since: Since = None, until: Until = None,
+                 lang: Lang = None, outlet: Outlet = None,
                  entity: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
                  order: Annotated[str, Query(pattern="^(rank|recent|size)$")] = "rank",
                  min_size: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
@@ -164,7 +175,7 @@ def list_stories(engine: Reader, cache: Cache, since: Since = None, until: Until
             summary="One story: its articles and the copies of one wire text")
 def get_story(engine: Reader, cache: Cache, story_id: STORY_ID) -> StoryDetail:
     story = found(lambda: engine.story(story_id))
-    listing = engine.story_listing_page([story.story_id], cache)[0]
+    listing = listing_of(engine, cache, story.story_id)
     members = engine.article_heads(story.article_ids)
     return StoryDetail(**story_summary(listing).model_dump(),
                        members=[article_summary(h) for h in members],
@@ -186,7 +197,8 @@ def get_card(request: Request, engine: Reader, story_id: STORY_ID) -> Json:
 def list_entities(engine: Reader,
                   prefix: Annotated[str | None, Query(max_length=200,
                                                       description="Start of the key.")] = None,
-                  kind: Annotated[str | None, Query(pattern="^(person|place|organisation)$")] = None,
+                  kind: Annotated[str | None,
+                                  Query(pattern="^(person|place|organisation)$")] = None,
                   limit: Limit = 50, offset: Offset = 0) -> list[Json]:
     return entities.listing(engine, prefix, kind, limit, offset)
 

@@ -96,8 +96,10 @@ def timeline(published_languages: Iterable[tuple[str | None, str | None]],
                 h = plot_h * n / peak
                 y -= h
                 chart.bars.append(Bar(left + index * step + (step - bar_w) / 2, y, bar_w, h,
-                                      colors[language], f"{_label(bucket, unit)}: {n} in {language}"))
-    chart.grid = [(top + plot_h - plot_h * v / peak, str(v)) for v in sorted({peak, peak // 2}) if v]
+                                      colors[language],
+                                      f"{_label(bucket, unit)}: {n} in {language}"))
+    chart.grid = [(top + plot_h - plot_h * v / peak, str(v))
+                  for v in sorted({peak, peak // 2}) if v]
     last = len(buckets) - 1
     for index in sorted({0, len(buckets) // 2, last}):
         # Under wide bars a label is centred; under narrow ones the first and last keep to

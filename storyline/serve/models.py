@@ -26,9 +26,11 @@ class ArticleIn(BaseModel):
     title: str | None = Field(None, max_length=_SHORT)
     subtitle: str | None = Field(None, max_length=_SHORT)
     url: str | None = Field(None, max_length=_SHORT, description="Kept as metadata; never fetched.")
-    date: str | None = Field(None, max_length=100, description="Publication date, ISO 8601 preferred.")
+    date: str | None = Field(None, max_length=100,
+                             description="Publication date, ISO 8601 preferred.")
     outlet: str | None = Field(None, max_length=_SHORT)
-    lang: str | None = Field(None, max_length=20, description="ISO 639-1 code; detected when missing.")
+    lang: str | None = Field(None, max_length=20,
+                             description="ISO 639-1 code; detected when missing.")
     author: str | None = Field(None, max_length=_SHORT)
 
     @field_validator("url")

@@ -17,13 +17,15 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from . import charts, entities, views
-from .api import found, listing_cache, reader
+from .api import found, listing_cache, listing_of, reader
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 STORIES_PER_PAGE = 30
+#: A story page lists this many of its articles (the chart and the grid count them all).
+ARTICLES_LISTED = 300
 HITS_PER_PAGE = 20
 ORDERS = {"rank": "recency and coverage", "recent": "latest article", "size": "most articles"}
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -96,7 +98,7 @@ def front_page(request: Request, since: str | None = None, until: str | None = N
 def story_page(request: Request, story_id: str) -> HTMLResponse:
     engine = reader(request)
     story = found(lambda: engine.story(story_id))
-    listing = engine.story_listing_page([story.story_id], listing_cache(request))[0]
+    listing = listing_of(engine, listing_cache(request), story.story_id)
     heads = engine.article_heads(story.article_ids)
     copies = {article_id: number for number, group in enumerate(story.duplicate_groups, 1)
               for article_id in group}
@@ -104,7 +106,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
                   by_id={h.article_id: h for h in heads}, copies=copies,
                   card=entities.stored_card(engine, story.story_id),
                   chart=charts.timeline((h.published, h.language) for h in heads),
-                  grid=views.outlet_language_grid(heads))
+                  grid=views.outlet_language_grid(heads), max_articles=ARTICLES_LISTED)
 
 
 @router.get("/articles/{article_id}")
@@ -112,8 +114,8 @@ def article_page(request: Request, article_id: str, removed: bool = False) -> HT
     engine = reader(request)
     article = found(lambda: engine.article(article_id))
     head = engine.article_heads([article.article_id])[0]
-    story = (engine.story_listing_page([head.story_id], listing_cache(request))[0]
-             if head.story_id else None)
+    story = next(iter(engine.story_listing_page([head.story_id], listing_cache(request))),
+                 None) if head.story_id else None
     return render(request, "article.html", article=article, head=head, story=story,
                   show_removed=removed,
                   pieces=views.removal_segments(article.extracted, article.removals))
@@ -126,14 +128,14 @@ def search_page(request: Request, q: str = "", since: str | None = None,
     engine = reader(request)
     filters = _filters(since, until, lang, outlet)
     query = q.strip()[:500]
-    results = engine.search(query, **filters, limit=HITS_PER_PAGE, offset=offset) if query else None
+    results = (engine.search(query, **filters, limit=HITS_PER_PAGE, offset=offset)
+               if query else None)
     stories = (engine.story_listing_page([hit.story_id for hit in results.stories],
                                          listing_cache(request)) if results else [])
-    hits = {hit.story_id: hit for hit in results.stories} if results else {}
     params = {"q": query, "since": filters["since"], "until": filters["until"],
               "lang": filters["language"], "outlet": filters["outlet"]}
     return render(request, "search.html", query=query, results=results, stories=stories,
-                  story_hits=hits, params=params,
+                  params=params,
                   pager=views.Pager(offset, HITS_PER_PAGE, results.total if results else 0))
 
 

@@ -123,7 +123,8 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
-bearer = HTTPBearer(auto_error=False, description="The server's api_token (storyline serve --token).")
+bearer = HTTPBearer(auto_error=False,
+                    description="The server's api_token (storyline serve --token).")
 
 
 def require_token(request: Request,
