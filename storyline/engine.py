@@ -337,6 +337,10 @@ class Engine:
         "quoted phrases" as phrases, ``word*`` as a prefix. Filters as ``articles``."""
         return self.store.search(query, **filters)
 
+    def data_version(self) -> int:
+        """Differs from its last value once anything was written by another connection."""
+        return self.store.data_version()
+
     def change_seq(self) -> int:
         """The store's change counter: it grows with every story change."""
         return self.store.change_seq()

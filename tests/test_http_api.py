@@ -212,6 +212,26 @@ def test_posted_articles_join_stories_and_move_the_change_counter(client):
     assert phrase["total"] == 1
 
 
+def test_kept_pages_are_dropped_when_the_data_changes(client):
+    """Pages are kept in memory between requests; a write by anyone makes them new."""
+    url = "/api/v1/search?q=lighthouse"
+    assert client.get(url).json()["total"] == 0
+    assert client.get(url).json()["total"] == 0  # now kept
+    front = client.get("/").text
+    assert client.get("/").text == front
+    response = client.post("/api/v1/articles", headers=AUTH, json={
+        "title": "Sorvik lighthouse keepers strike over night shifts",
+        "text": "Lighthouse keepers on the Sorvik coast walked out on Thursday over night "
+                "shifts, their association said.\n\nAutomatic beacons stayed on.",
+        "date": "2024-06-29", "outlet": "Coastline Times", "lang": "en"})
+    assert response.json()["added"] == 1
+    assert client.get(url).json()["total"] == 1
+    assert "Sorvik" in client.get("/?order=recent").text
+    # CORS answers differ by Origin: kept apart
+    assert "access-control-allow-origin" not in client.get(
+        "/api/v1/stories", headers={"Origin": "https://evil.example"}).headers
+
+
 def test_batch_reports_each_item(client):
     batch = {"articles": [
         {"text": "Harbour pilots joined the Valmora strike on Tuesday, the union said, "

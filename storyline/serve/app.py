@@ -27,6 +27,7 @@ from ..errors import UserError
 from ..settings import load_settings
 from . import api, errors, pages
 from .access import EngineAccess
+from .cache import ResponseCache
 from .security import Guard
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> FastAPI:
     if origins:  # off unless asked for: browsers then refuse other sites' scripts
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(ResponseCache, settings=resolved)
     app.add_middleware(Guard, max_body_bytes=int(resolved["max_request_mb"] * 2**20))
     return app
 

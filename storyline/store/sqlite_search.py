@@ -82,6 +82,7 @@ class SQLiteSearchMixin:
     """Search and change reads of ``SQLiteStore``."""
 
     # Supplied by SQLiteStore.
+    conn: sqlite3.Connection
     _transaction: Callable[..., AbstractContextManager[sqlite3.Connection]]
     _snapshot: Callable[[], AbstractContextManager[sqlite3.Connection]]
 
@@ -116,6 +117,12 @@ class SQLiteSearchMixin:
             filters = f"AND story_id IN (SELECT story_id FROM stories {where})"
         rows = conn.execute(_STORY_HITS.format(filters=filters), (match, *params, limit))
         return [StoryHit(story_id, split_marked(marked)) for story_id, marked in rows]
+
+    def data_version(self) -> int:
+        """A number that differs from the last one this store returned whenever another
+        connection (another thread, another process) has committed anything since: a
+        cheap "did anything change" for caches (SQLite's ``PRAGMA data_version``)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def change_seq(self) -> int:
         """The latest change number (0 before any story exists)."""
