@@ -1,7 +1,7 @@
 """Server time of each kind of page and API call on a large database.
 
 Usage:
-    python benchmarks/web/corpus.py /tmp/100k.db --articles 100000     # once, ~5 min
+    python benchmarks/web/page_times_db.py /tmp/100k.db --articles 100000     # once, ~5 min
     python benchmarks/web/page_times.py /tmp/100k.db [--repeat 30] [--write]
 
 Starts the real server (``storyline serve``, a subprocess on a free loopback port), asks
@@ -135,11 +135,11 @@ def render(rows: list[tuple], counts: tuple[int, int], args: argparse.Namespace)
     lines = [
         "# Page times (server time per request)", "",
         f"Command: `python benchmarks/web/page_times.py DB --repeat {args.repeat} --write` "
-        f"on a database built by `python benchmarks/web/corpus.py DB --articles 100000`",
+        f"on a database built by `python benchmarks/web/page_times_db.py DB --articles 100000`",
         f"Date: {date.today().isoformat()}; machine: {platform.machine()}, {os.cpu_count()} cores "
         "(shared with other work), Python " + platform.python_version(),
         f"Database: {counts[0]:,} articles in {counts[1]:,} stories "
-        "(synthetic, six languages, 60 outlets; see corpus.py)", "",
+        "(synthetic, six languages, 60 outlets; see page_times_db.py)", "",
         f"One request at a time: a first one (cold: the story listings cache is empty), then "
         f"{args.repeat} more per URL. Server time is the app's own `Server-Timing`; client "
         f"time adds loopback HTTP. Target: under {TARGET_MS} ms a page.", "",

@@ -60,7 +60,8 @@ class ResponseCache:
         kept = self._get(key)
         if kept is not None:
             start, body = kept
-            await send({**start, "headers": list(start.get("headers", []))})  # outer layers add theirs
+            # A copy: the layers outside add their headers to the message they are sent.
+            await send({**start, "headers": list(start.get("headers", []))})
             for chunk in body[:-1]:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": body[-1] if body else b""})

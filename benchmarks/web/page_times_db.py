@@ -1,7 +1,7 @@
 """A large synthetic news database for the web benchmarks (page times, load runs).
 
 Usage:
-    python benchmarks/web/corpus.py DB [--articles 100000] [--seed 11]
+    python benchmarks/web/page_times_db.py DB [--articles 100000] [--seed 11]
 
 Articles are generated in events (story sizes from 1 to a few hundred, a long tail as in
 real news), from 60 outlets in six languages, over two years, some of them wire texts
