@@ -5,9 +5,9 @@ Usage:
     python benchmarks/web/page_times.py /tmp/100k.db [--repeat 30] [--write]
 
 Starts the real server (``storyline serve``, a subprocess on a free loopback port), asks
-each URL once with cold caches and then ``--repeat`` times, one request at a time, and
-reads the server's own time from the ``Server-Timing`` header (client time on loopback is
-shown beside it). The target is under 200 ms a page. With --write the table goes to
+each URL once with cold caches, renders it ``--repeat`` times, asks it ``--repeat`` times
+more as kept responses answer it, one request at a time, and reads the server's own time
+from the ``Server-Timing`` header. The target is under 200 ms a page. With --write the table goes to
 benchmarks/results/page_times.md with the command and the date.
 """
 
@@ -20,7 +20,6 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from datetime import date
@@ -79,24 +78,22 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str]:
     return process, match.group(1)
 
 
+def _server_ms(url: str) -> tuple[float, int]:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        response.read()
+        timing = response.headers.get("Server-Timing", "")
+        return float(timing.split("dur=")[1]), response.status
+
+
 def measure(url: str, repeat: int) -> tuple[float, list[float], list[float], int]:
-    """Server milliseconds of the first request (cold caches), server and client
-    milliseconds of ``repeat`` more, and the status."""
-    first, server, client, status = 0.0, [], [], 0
-    for attempt in range(repeat + 1):
-        started = time.perf_counter()
-        with urllib.request.urlopen(url, timeout=60) as response:
-            response.read()
-            status = response.status
-            timing = response.headers.get("Server-Timing", "")
-        elapsed = (time.perf_counter() - started) * 1000
-        taken = float(timing.split("dur=")[1]) if "dur=" in timing else elapsed
-        if attempt:
-            server.append(taken)
-            client.append(elapsed)
-        else:
-            first = taken
-    return first, server, client, status
+    """Server milliseconds: the first request (cold caches); ``repeat`` renders (each URL
+    made new with a parameter the app ignores, so no kept response answers it); and
+    ``repeat`` requests of the same URL again (answered from the kept responses)."""
+    first, status = _server_ms(url)
+    joiner = "&" if "?" in url else "?"
+    rendered = [_server_ms(f"{url}{joiner}_bench={n}")[0] for n in range(repeat)]
+    kept = [_server_ms(url)[0] for _ in range(repeat)]
+    return first, rendered, kept, status
 
 
 def p95(values: list[float]) -> float:
@@ -115,11 +112,11 @@ def main() -> None:
     rows = []
     try:
         for what, path in pages(args.db):
-            first, server, client, status = measure(base + path, args.repeat)
-            rows.append((what, status, first, statistics.median(server), p95(server),
-                         max(server), statistics.median(client)))
-            print(f"{what:<48} {status} median {rows[-1][3]:6.1f} ms  p95 {rows[-1][4]:6.1f} ms",
-                  file=sys.stderr)
+            first, rendered, kept, status = measure(base + path, args.repeat)
+            rows.append((what, status, first, statistics.median(rendered), p95(rendered),
+                         max(rendered), statistics.median(kept)))
+            print(f"{what:<48} {status} render median {rows[-1][3]:6.1f} ms  "
+                  f"p95 {rows[-1][4]:6.1f} ms", file=sys.stderr)
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -140,16 +137,26 @@ def render(rows: list[tuple], counts: tuple[int, int], args: argparse.Namespace)
         "(shared with other work), Python " + platform.python_version(),
         f"Database: {counts[0]:,} articles in {counts[1]:,} stories "
         "(synthetic, six languages, 60 outlets; see page_times_db.py)", "",
-        f"One request at a time: a first one (cold: the story listings cache is empty), then "
-        f"{args.repeat} more per URL. Server time is the app's own `Server-Timing`; client "
-        f"time adds loopback HTTP. Target: under {TARGET_MS} ms a page.", "",
-        "| page | status | first ms | median ms | p95 ms | max ms | client median ms |",
+        "One request at a time, server time from the app's own `Server-Timing` header: the "
+        "first request of each URL (cold: nothing kept yet), then "
+        f"{args.repeat} renders (the URL made new each time with a parameter the app ignores, "
+        f"so no kept response can answer), then {args.repeat} requests of the same URL again, "
+        "answered from the responses kept until the data changes. Target: under "
+        f"{TARGET_MS} ms a page.", "",
+        "| page | status | first ms | render median ms | render p95 ms | render max ms | "
+        "kept median ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [f"| {what} | {status} | {first:.1f} | {med:.1f} | {high:.1f} | {top:.1f} | "
-              f"{client:.1f} |" for what, status, first, med, high, top, client in rows]
-    lines += ["", "Every page within the target at p95." if not slow else
+              f"{kept:.1f} |" for what, status, first, med, high, top, kept in rows]
+    cold = [f"{row[0]} ({row[2]:.0f} ms)" for row in rows if row[2] > TARGET_MS]
+    lines += ["", "Every page renders within the target at p95." if not slow else
               f"Over the target at p95: {', '.join(slow)}.", ""]
+    if cold:
+        lines += [f"First requests over the target: {', '.join(cold)}. A first request pays "
+                  "once for what later ones reuse: the request thread's own database "
+                  "connection and page cache, the filter menus' counts (kept 30 s), the "
+                  "story listings (kept per story version).", ""]
     return "\n".join(lines)
 
 

@@ -50,6 +50,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> FastAPI:
     resolved = load_settings(dict(settings or {}))
     with Engine(**resolved) as probe:  # open (and migrate) once: a bad database fails here
         in_memory = probe.store.location == ":memory:"
+        probe.card_builder  # imports the card modules now, not in the first story page
     if in_memory:
         raise UserError("storyline serve needs a database file: an in-memory database "
                         "would be empty and different for every request; pass --db PATH")
