@@ -58,6 +58,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("field_lang", "lang,language", "JSONL/CSV fields tried for the language."),
     Setting("field_subtitle", "subtitle,description,summary,dek",
             "JSONL/CSV fields tried for the subtitle (when not used as the body)."),
+    # storyline watch
+    Setting("watch_interval", 10.0, "Seconds between two polls of a watched folder, file or glob."),
+    Setting("watch_feed_interval", 300.0,
+            "Seconds between two polls of a watched feed URL; a feed that is down is tried "
+            "again less and less often, up to an hour apart."),
+    Setting("watch_settle_seconds", 1.0,
+            "A file modified less than this many seconds ago may still be being written: "
+            "watch reads it at the next poll."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -20,6 +20,7 @@ from .sqlite_features import SQLiteFeaturesMixin
 from .sqlite_open import connect_sqlite
 from .sqlite_stats import collect_stats
 from .sqlite_stories import SQLiteStoriesMixin
+from .sqlite_watch import SQLiteWatchMixin
 from .story_write import refresh_stories
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ _ORDER_BY = {
 }
 
 
-class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, Store):
+class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteWatchMixin, Store):
     """Articles and stories in one SQLite file (or in memory with ``":memory:"``).
 
     The story engine's methods live in the two mixins; this class supplies the connection
