@@ -276,8 +276,9 @@ class Engine:
         the watch_interval and watch_feed_interval settings."""
         from .watch import Schedule, watch_loop
 
-        intervals = {"interval": interval or self.settings["watch_interval"],
-                     "feed interval": feed_interval or self.settings["watch_feed_interval"]}
+        intervals = {"interval": self.settings["watch_interval"] if interval is None else interval,
+                     "feed interval": self.settings["watch_feed_interval"]
+                     if feed_interval is None else feed_interval}
         for name, seconds in intervals.items():
             if seconds <= 0:
                 raise UserError(f"the {name} must be more than 0 seconds, got {seconds:g}")
