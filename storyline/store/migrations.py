@@ -192,6 +192,41 @@ CREATE TABLE counters (
 );
 """
 
+# Story cards (issue 4). A card is one JSON row, read with one lookup; it remembers the
+# stories.updated_at it was built against, so a card whose story changed since (articles
+# joined, re-cleaned, merged) reads as outdated without reading the members. Per-article
+# analyses are cached with a hash of the text they were computed from. story_entities
+# holds every entity of every story, for entity pages and filters.
+M003_CARDS = """
+CREATE TABLE article_analyses (
+    article_id TEXT PRIMARY KEY,            -- no foreign key, as features
+    text_hash  TEXT NOT NULL,
+    analysis   TEXT NOT NULL                -- JSON (storyline.cards.analysis)
+);
+
+CREATE TABLE story_cards (
+    story_id         TEXT PRIMARY KEY REFERENCES stories (story_id) ON DELETE CASCADE,
+    story_updated_at TEXT NOT NULL,
+    built_at         TEXT NOT NULL,
+    stale            INTEGER NOT NULL DEFAULT 0,
+    error            TEXT,                  -- why the last build failed, for the log and CLI
+    card             TEXT                   -- JSON (storyline.cards.model.StoryCard)
+);
+
+CREATE TABLE story_entities (
+    story_id   TEXT NOT NULL REFERENCES stories (story_id) ON DELETE CASCADE,
+    entity_key TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    salience   REAL NOT NULL,
+    mentions   INTEGER NOT NULL,
+    articles   INTEGER NOT NULL,
+    PRIMARY KEY (story_id, entity_key, kind)
+) WITHOUT ROWID;
+CREATE INDEX story_entities_key ON story_entities (entity_key, salience DESC, story_id);
+CREATE INDEX story_entities_kind ON story_entities (kind, entity_key);
+"""
+
 # storyline watch: what has been read from each watched source, so that a restart reads only
 # what is new or changed. Files are keyed by the source the user named and the path found
 # under it; a feed keeps its HTTP validators and the ids of the entries already read.
@@ -233,6 +268,7 @@ CREATE INDEX stories_updated ON stories (updated_at DESC, story_id);
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
     ("m002_stories", M002_STORIES),
+    ("m003_cards", M003_CARDS),
     ("m005_watch", M005_WATCH),
 )
 

@@ -16,6 +16,7 @@ from .batching import chunks
 from .batching import marks as _marks
 from .filters import ArticleFilter, check_page
 from .migrations import apply_migrations
+from .sqlite_cards import SQLiteCardsMixin
 from .sqlite_features import SQLiteFeaturesMixin
 from .sqlite_open import connect_sqlite
 from .sqlite_stats import collect_stats
@@ -46,7 +47,8 @@ _ORDER_BY = {
 }
 
 
-class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteWatchMixin, Store):
+class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteCardsMixin, SQLiteWatchMixin,
+                  Store):
     """Articles and stories in one SQLite file (or in memory with ``":memory:"``).
 
     The story engine's methods live in the two mixins; this class supplies the connection

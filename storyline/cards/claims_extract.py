@@ -1,0 +1,166 @@
+"""Claim candidates: the statements of fact in one article, with what each pins down.
+
+One candidate per declarative sentence (and one for the title), carrying its quantities,
+day-precise dates, names, quotes, speaker and, when an encoder is given, its sentence
+vector. Everything here depends on one article only, so the cards engineer computes it
+once at ingest and keeps ``to_dict()`` in the store; ``align_claims`` then compares cached
+candidates without touching the encoder again.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Sequence
+
+import numpy as np
+
+from ..enrich.quantities import Quantity, extract_quantities
+from ..enrich.sentences import Sentence
+from .claim_clauses import clause_spans
+from .claim_anchors import DateSpan, find_dates, find_names, find_quotes, find_speaker
+from .inputs import CardArticle
+
+__all__ = ["ClaimCandidate", "article_claims", "published_date"]
+
+logger = logging.getLogger(__name__)
+
+#: Sentences shorter than this many words state too little to be compared as claims.
+MIN_CLAIM_WORDS = 4
+
+
+@dataclass(frozen=True)
+class ClaimCandidate:
+    """One claim of one article: a clause of a sentence (or a whole sentence, or the title).
+
+    ``start``/``end`` locate the clause in the article's ``field`` ("text": offsets into
+    ``CardArticle.text``; "title": into its title); ``sentence`` is the whole sentence, shown
+    to readers as the source's own words.
+    """
+
+    article_id: str
+    field: str
+    start: int
+    end: int
+    text: str
+    language: str | None
+    paragraph: int
+    sentence: str = ""
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[DateSpan, ...] = ()
+    names: tuple[str, ...] = ()
+    quotes: tuple[str, ...] = ()
+    speaker: str | None = None
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+    quote_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.article_id, self.field, self.start)
+
+    def to_dict(self) -> dict:
+        """A JSON-safe dict; vectors are stored as base64 float16 (1 KB each)."""
+        return {
+            "article_id": self.article_id, "field": self.field, "start": self.start,
+            "end": self.end, "text": self.text, "language": self.language,
+            "paragraph": self.paragraph, "sentence": self.sentence,
+            "quantities": [q.as_dict() for q in self.quantities],
+            "dates": [[d.text, d.first.isoformat(), d.last.isoformat()] for d in self.dates],
+            "names": list(self.names), "quotes": list(self.quotes), "speaker": self.speaker,
+            "vector": _encode_vector(self.vector),
+            "quote_vector": _encode_vector(self.quote_vector),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ClaimCandidate":
+        return cls(
+            data["article_id"], data["field"], data["start"], data["end"], data["text"],
+            data.get("language"), data.get("paragraph", 0), data.get("sentence", ""),
+            tuple(Quantity(**q) for q in data.get("quantities", ())),
+            tuple(DateSpan(t, date.fromisoformat(a), date.fromisoformat(b))
+                  for t, a, b in data.get("dates", ())),
+            tuple(data.get("names", ())), tuple(data.get("quotes", ())), data.get("speaker"),
+            _decode_vector(data.get("vector")), _decode_vector(data.get("quote_vector")),
+        )
+
+
+def _encode_vector(vector: np.ndarray | None) -> str | None:
+    if vector is None:
+        return None
+    return base64.b64encode(np.asarray(vector, dtype="<f2").tobytes()).decode("ascii")
+
+
+def _decode_vector(encoded: str | None) -> np.ndarray | None:
+    if not encoded:
+        return None
+    return np.frombuffer(base64.b64decode(encoded), dtype="<f2").astype(np.float32)
+
+
+def published_date(article: CardArticle) -> date | None:
+    """The publication day of an article, or None when it has no readable date."""
+    try:
+        return date.fromisoformat((article.published or "")[:10])
+    except ValueError:
+        return None
+
+
+def article_claims(article: CardArticle, sentences: Sequence[Sentence], *,
+                   embedder=None) -> list[ClaimCandidate]:
+    """The claim candidates of one article: its title and each declarative sentence.
+
+    ``sentences`` are ``split_sentences(article.text, article.language)``. With an
+    ``embedder`` (``storyline.embed.dense.Embedder``) each candidate carries its sentence
+    vector and the vector of its longest quote, so that alignment needs no encoder.
+    """
+    published = published_date(article)
+    spans = [(s, "text") for s in sentences]
+    if article.title:
+        spans.insert(0, (Sentence(0, len(article.title), article.title, -1), "title"))
+    candidates = [candidate for s, where in spans if _is_claim_like(s.text)
+                  for candidate in _sentence_claims(article, s, where, published)]
+    if embedder is not None and candidates:
+        candidates = embed_candidates(candidates, embedder)
+    return candidates
+
+
+def _is_claim_like(text: str) -> bool:
+    stripped = text.rstrip(" \"'”»’)")
+    return len(text.split()) >= MIN_CLAIM_WORDS and not stripped.endswith("?")
+
+
+def _sentence_claims(article: CardArticle, sentence: Sentence, where: str,
+                     published: date | None) -> list[ClaimCandidate]:
+    """One candidate per clause. The sentence's quotes go with its first clause only, so
+    that a quote is compared once; its speaker goes with every clause."""
+    speaker, quotes = find_speaker(sentence.text), find_quotes(sentence.text)
+    candidates = []
+    for number, (start, end) in enumerate(clause_spans(sentence.text)):
+        text = sentence.text[start:end]
+        candidates.append(ClaimCandidate(
+            article.article_id, where, sentence.start + start, sentence.start + end, text,
+            article.language, max(sentence.paragraph, 0), sentence.text,
+            tuple(extract_quantities(text, article.language)),
+            tuple(find_dates(text, article.language, published)),
+            find_names(text), quotes if number == 0 else (), speaker))
+    return candidates
+
+
+def embed_candidates(candidates: Sequence[ClaimCandidate], embedder) -> list[ClaimCandidate]:
+    """Give every candidate its sentence vector and, if it quotes someone, its quote vector."""
+    quotes = [max(c.quotes, key=len) if c.quotes else "" for c in candidates]
+    rows = embedder.embed([_without_attribution(c.text) for c in candidates] + quotes)
+    n = len(candidates)
+    return [replace(c, vector=rows[i], quote_vector=rows[n + i] if quotes[i] else None)
+            for i, c in enumerate(candidates)]
+
+
+_DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑÄÖÜА-ЯЁ][A-ZÁÉÍÓÚÑÄÖÜА-ЯЁ ,./()-]{2,40}\s[-–—]\s")
+
+
+def _without_attribution(text: str) -> str:
+    """Drop a leading dateline ("BEIJING (AFP) - "): it says where the outlet was, not what
+    happened, and would make two different claims from one place look alike."""
+    return _DATELINE.sub("", text)

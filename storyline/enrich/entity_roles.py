@@ -1,0 +1,99 @@
+"""The role a text gives a person, read from the words around the name.
+
+Three patterns, in every supported language:
+
+- a title before the name: "ministry spokeswoman Hua Chunying", "el presidente ruso
+  Vladimir Putin", "Bundeskanzler Olaf Scholz", "губернатор Аркадий Белоусов";
+- an apposition before it: "another spokesman, Wang Wenbin", "la secretaria general del
+  sindicato, Inés Corbalán";
+- an apposition after it: "Inés Corbalán, union secretary general, said", "Anton Dubrovin,
+  a spokesman for the ministry".
+
+A phrase counts as a role only if it holds a role noun (``entity_words.ROLE_NOUNS``), so
+"told reporters Hua Chunying" gives none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .entity_words import ROLE_BOUNDARY, ROLE_PHRASES, role_nouns
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
+_CLAUSE_BREAK = re.compile(r"[.!?;:()\[\]\"“”«»\n]")
+_MAX_ROLE_WORDS = 5
+
+
+def find_role(text: str, start: int, end: int, language: str | None) -> str | None:
+    """The role stated for the person named at ``text[start:end]``, or ``None``."""
+    nouns = role_nouns(language)
+    return (_title_before(text, start, nouns) or _apposition_before(text, start, nouns)
+            or _apposition_after(text, end, nouns))
+
+
+def _title_before(text: str, start: int, nouns: frozenset[str]) -> str | None:
+    """Words directly before the name, back to a boundary word or a comma."""
+    before = _clause_tail(text, start)
+    if before.rstrip() != before.rstrip(" ,") or not before.endswith((" ", "\u00a0")):
+        return None  # a comma right before the name: an apposition, not a title
+    return _role_in(_words_back(before), nouns)
+
+
+def _apposition_before(text: str, start: int, nouns: frozenset[str]) -> str | None:
+    before = _clause_tail(text, start).rstrip()
+    if not before.endswith(","):
+        return None
+    return _role_in(_words_back(before[:-1]), nouns)
+
+
+def _apposition_after(text: str, end: int, nouns: frozenset[str]) -> str | None:
+    match = re.match(r",\s+([^,.;:()\n]{3,80})[,.;]", text[end:end + 90])
+    if not match:
+        return None
+    words = match.group(1).split()
+    while words and words[0].lower() in ROLE_BOUNDARY:
+        words = words[1:]
+    if not words or len(words) > 8 or not _holds_role(words, nouns):
+        return None
+    return " ".join(words)
+
+
+def _clause_tail(text: str, start: int) -> str:
+    window = text[max(0, start - 120):start]
+    breaks = list(_CLAUSE_BREAK.finditer(window))
+    return window[breaks[-1].end():] if breaks else window
+
+
+def _words_back(phrase: str) -> list[str]:
+    """The last words of ``phrase``, back to a boundary word, a comma, or five words."""
+    taken: list[str] = []
+    for word in reversed(phrase.split()):
+        if word.endswith(",") or word.lower() in ROLE_BOUNDARY or len(taken) == _MAX_ROLE_WORDS:
+            break
+        taken.insert(0, word)
+    return taken
+
+
+def _role_in(words: list[str], nouns: frozenset[str]) -> str | None:
+    """The phrase from its first word to its last role noun, if it holds one."""
+    if not _holds_role(words, nouns):
+        return None
+    last = max(i for i, w in enumerate(words) if is_role_word(w, nouns))
+    tail = words[last + 1:]
+    # what follows the last role noun must qualify it ("presidente ruso", "представитель МИД")
+    if len(tail) > 2:
+        return None
+    return " ".join(words).strip(" ,")
+
+
+def _holds_role(words: list[str], nouns: frozenset[str]) -> bool:
+    phrase = " ".join(words).lower()
+    return any(p in phrase for p in ROLE_PHRASES) or any(is_role_word(w, nouns) for w in words)
+
+
+def is_role_word(word: str, nouns: frozenset[str]) -> bool:
+    folded = word.lower().strip(",.'’").removesuffix("'s").removesuffix("’s")
+    # German compounds end in their role: "Regierungssprecherin", "Gewerkschaftschef"
+    # German inflects them: "den Präsidenten"
+    stems = (folded, folded[:-1], folded[:-2])
+    return any(stem in nouns for stem in stems) or any(folded.endswith(n) and len(n) >= 5 for n in nouns)

@@ -1,0 +1,86 @@
+"""Word lists behind entity roles and the rules used where no NER model ships.
+
+Role nouns say what a person is ("spokeswoman", "portavoz", "Sprecherin", "губернатор");
+organisation and place words let a rule guess the kind of a name it found; the German
+noun filter keeps capitalised common nouns ("Regierung", "Menschen") from passing as
+names. Lower case throughout.
+"""
+
+from __future__ import annotations
+
+ROLE_NOUNS = {
+    "en": """president vice-president prime minister foreign minister minister spokesman
+        spokeswoman spokesperson governor mayor secretary-general secretary general secretary
+        leader chief head director chairman chairwoman chair ceo executive ambassador
+        commissioner chancellor king queen prince general coach manager captain deputy envoy
+        official premier senator judge prosecutor commander analyst economist professor
+        founder owner striker midfielder defender goalkeeper player counterpart representative
+        negotiator inspector officer chief minister""",
+    "es": """presidente presidenta ministro ministra portavoz gobernador gobernadora alcalde
+        alcaldesa secretario secretaria general líder jefe jefa director directora embajador
+        embajadora canciller rey reina entrenador capitán delegado delegada vocero vocera
+        consejero consejera fiscal juez jueza comandante delantero jugador portero dirigente
+        representante responsable homólogo negociador""",
+    "de": """präsident präsidentin bundeskanzler kanzler kanzlerin ministerpräsident
+        ministerpräsidentin minister ministerin außenminister außenministerin sprecher
+        sprecherin regierungssprecher gouverneur gouverneurin bürgermeister bürgermeisterin
+        generalsekretär generalsekretärin chef chefin vorsitzende vorsitzender direktor
+        direktorin botschafter botschafterin trainer kapitän stürmer spieler torwart
+        gewerkschaftschef leiter leiterin vertreter vertreterin amtskollege""",
+    "ru": """президент премьер-министр министр глава губернатор мэр представитель
+        пресс-секретарь секретарь генсек председатель директор посол канцлер лидер
+        руководитель тренер капитан нападающий спикер заместитель официальный""",
+}
+#: Several-word roles, matched before their single words ("prime minister").
+ROLE_PHRASES = ("prime minister", "foreign minister", "secretary general", "chief executive",
+                "secretario general", "secretaria general", "primer ministro",
+                "primera ministra", "генеральный секретарь", "официальный представитель")
+
+#: Words that end a role phrase when read backwards from a name: determiners, pronouns,
+#: verbs of saying and prepositions that start the clause, not the role.
+ROLE_BOUNDARY = frozenset("""
+    the a an his her their its this that another other said says told according to by with
+    as and or but at on in from for of said, while when who which
+    el la los las un una su sus otro otra dijo según y o con en por para a
+    der die das den dem des ein eine einen einem einer sein seine ihr ihre sagte und oder mit
+    nach laut von vom zum zur im am
+    и или с в на по от для сказал заявил сообщил по словам его её их
+""".split())
+
+#: Words in a name that make it an organisation.
+ORGANISATION_WORDS = frozenset("""
+    ministry ministerio ministerium министерство мид kremlin kremlin кремль bank banco
+    party partido partei партия union unión gewerkschaft союз council consejo rat совет
+    agency agencia agentur агентство company compañía konzern компания university
+    universidad universität университет police policía polizei полиция army ejército armee
+    армия court tribunal gericht суд commission comisión kommission комиссия authority
+    autoridad behörde fc cf ag gmbh inc ltd corp sa ооо оао пао fund fondo fonds фонд
+    parliament parlamento parlament парламент дума bundestag government gobierno regierung
+    правительство office oficina amt ведомство committee comité ausschuss комитет
+    association asociación verband ассоциация group grupo gruppe группа
+""".split())
+
+#: Prepositions after which a single capitalised word is usually a place.
+PLACE_PREPOSITIONS = frozenset("in nach aus bei nahe в во из на под около к до".split())
+#: Endings of place names (German and Russian towns, countries).
+PLACE_ENDINGS = ("stadt", "burg", "berg", "dorf", "hausen", "heim", "land", "ien", "reich",
+                 "ск", "ске", "ска", "град", "граде", "бург", "ия", "ии", "ию")
+
+#: German nouns and noun endings that are never a name on their own.
+GERMAN_NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "tät", "ismus", "ment", "chen",
+                       "nis", "tum", "ei", "ge", "te", "um", "ik")
+#: Determiners and contractions after which a capitalised German word is a common noun.
+GERMAN_DETERMINERS = frozenset("""der die das den dem des ein eine einen einem einer eines
+    kein keine keinen keinem keiner zum zur im am vom beim ins ans aufs sein seine seinen
+    seinem ihr ihre ihren ihrem unser unsere dieser diese dieses diesen jeder jede alle
+    viele mehrere""".split())
+
+#: Verbs of saying after which a Russian or German single name is a person.
+SPEECH_VERBS = frozenset("""sagte erklärte betonte teilte warnte kündigte
+    сказал сказала заявил заявила сообщил сообщила отметил отметила подчеркнул подчеркнула""".split())
+
+
+def role_nouns(language: str | None) -> frozenset[str]:
+    if language in ROLE_NOUNS:
+        return frozenset(ROLE_NOUNS[language].split())
+    return frozenset(word for words in ROLE_NOUNS.values() for word in words.split())

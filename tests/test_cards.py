@@ -1,0 +1,131 @@
+"""Story cards: the seeds acceptance, dates that differ between outlets, headline, coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline import Engine
+from storyline.cards.analysis import analyse_article, anchor_of
+from storyline.cards.build import build_card
+from storyline.cards.coverage import coverage
+from storyline.cards.headline import choose_headline, clean_title
+from storyline.cards.inputs import CardArticle
+from storyline.cards.model import StoryCard
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed articles not found at {SEEDS}")
+
+
+@pytest.fixture(scope="module")
+def seed_card(tmp_path_factory):
+    db = tmp_path_factory.mktemp("cards") / "seeds.db"
+    with Engine(db=str(db)) as engine:
+        engine.ingest([str(SEEDS)])
+        (story,) = engine.stories()
+        yield engine.card(story.story_id)
+
+
+def names(entities):
+    return {e.name: e for e in entities}
+
+
+@needs_seeds
+def test_seed_card_dates_places_people_organisations(seed_card):
+    first = seed_card.dates[0]
+    assert (first.first, first.last) == ("2024-05-16", "2024-05-17")
+    assert first.independent == 2 and len(seed_card.dates) == 1  # no disagreement invented
+    assert {"Beijing", "Harbin"} <= set(names(seed_card.places))
+    people = names(seed_card.people)
+    assert {"Vladimir Putin", "Xi Jinping", "Hua Chunying", "Wang Wenbin"} <= set(people)
+    assert "ministry spokeswoman" in people["Hua Chunying"].roles
+    assert "spokesman" in people["Wang Wenbin"].roles
+    assert "Putin" in people["Vladimir Putin"].variants  # the short form merged in
+    assert list(people)[0] == "Vladimir Putin"  # the most salient person
+    organisations = {n.lower() for n in names(seed_card.organisations)}
+    assert {"kremlin", "chinese foreign ministry"} <= organisations
+
+
+@needs_seeds
+def test_seed_card_coverage_and_headline(seed_card):
+    assert seed_card.coverage.articles == 2 and seed_card.coverage.independent_reports == 2
+    assert "The Moscow Times" in [o.outlet for o in seed_card.coverage.outlets]
+    assert seed_card.coverage.first_published == "2024-05-14"
+    assert seed_card.headline == "Russian President will visit China on Thursday and Friday"
+    assert StoryCard.from_dict(seed_card.as_dict()) == seed_card  # the stored form round-trips
+
+
+def article(article_id, text, language, outlet, published="2024-06-17", title=None, group=""):
+    return CardArticle(article_id=article_id, text=text, language=language, title=title,
+                       outlet=outlet, published=published, copy_group=group or article_id)
+
+
+GENEVA = [
+    article("a", "Foreign ministers of Castelia and Velesia will meet in Geneva on June 18 and 19, "
+            "the Castelian foreign ministry said on Monday.", "en", "Harbour Post",
+            title="Castelia and Velesia to hold talks in Geneva"),
+    article("b", "Los cancilleres de Castelia y Velesia se reunirán en Ginebra los días 18 y 19 "
+            "de junio, según el ministerio castelano.", "es", "El Diario",
+            title="Castelia y Velesia negociarán en Ginebra"),
+    article("c", "Встреча министров начнётся в среду, 19 июня, в Женеве, заявил официальный "
+            "представитель МИД Велесии Антон Дубровин.", "ru", "Вестник",
+            title="Министры встретятся в Женеве"),
+]
+
+
+def card_of(articles, **options):
+    analyses = {a.article_id: analyse_article(a, anchor_of(a, None)) for a in articles}
+    return build_card("s-test", articles, analyses, **options)[0]
+
+
+def test_outlets_giving_different_dates_are_both_shown_with_their_sources():
+    card = card_of(GENEVA)
+    main, other = card.dates
+    assert (main.first, main.last, main.independent) == ("2024-06-18", "2024-06-19", 2)
+    assert set(main.outlets) == {"Harbour Post", "El Diario"}
+    assert (other.first, other.last, other.outlets) == ("2024-06-19", "2024-06-19", ("Вестник",))
+    assert "19 июня" in " ".join(other.texts)
+
+
+def test_outlets_that_agree_give_one_date():
+    card = card_of(GENEVA[:2])
+    assert len(card.dates) == 1 and card.dates[0].article_ids == ("a", "b")
+
+
+def test_headline_in_the_readers_language_and_entities_across_languages():
+    assert card_of(GENEVA, language="es").headline == "Castelia y Velesia negociarán en Ginebra"
+    card = card_of(GENEVA, language="en")
+    assert card.headline == "Castelia and Velesia to hold talks in Geneva"
+    person = names(card.people)["Антон Дубровин"]
+    assert person.languages == ("ru",) and person.roles
+
+
+def test_headline_skips_questions_prefixes_and_outlet_names():
+    candidates = [
+        article("q", "x", "en", "Daily", title="Will the talks in Geneva fail?"),
+        article("l", "x", "en", "Daily", title="LIVE: Ministers meet in Geneva for talks - Daily"),
+    ]
+    headline, source = choose_headline(candidates)
+    assert headline == "Ministers meet in Geneva for talks" and source.article_id == "l"
+    assert clean_title("Talks open in Geneva | Harbour Post", {"harbour post"}) == "Talks open in Geneva"
+
+
+def test_coverage_counts_wire_copies_once_and_buckets_by_hour():
+    wire = "Ministers met in Geneva."
+    members = [
+        article("w1", wire, "en", "Harbour Post", "2024-06-18T09:10:00", group="w1"),
+        article("w2", wire, "en", "Coast Times", "2024-06-18T09:40:00", group="w1"),
+        article("x", "Los ministros se reunieron.", "es", "El Diario", "2024-06-18T11:05:00"),
+    ]
+    found = coverage(members)
+    assert found.articles == 3 and found.independent_reports == 2
+    assert found.bucket == "hour"
+    assert [(b.start, b.articles) for b in found.timeline] == [("2024-06-18T09:00", 2), ("2024-06-18T11:00", 1)]
+    assert [o.outlet for o in found.outlets] == ["Harbour Post", "Coast Times", "El Diario"]
+    assert found.languages == {"en": 2, "es": 1}
+
+
+def test_a_story_of_empty_and_undated_articles_still_gets_a_card():
+    card = card_of([article("e", "", None, None, published=None)])
+    assert card.headline == "" and card.dates == () and card.coverage.articles == 1

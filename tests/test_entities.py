@@ -1,0 +1,72 @@
+"""People, organisations and places with roles: spaCy models for en/es, rules for de/ru."""
+
+from __future__ import annotations
+
+from storyline.enrich.entities import entity_key, extract_entities
+
+
+def by_text(text, language):
+    return {m.text: m for m in extract_entities(text, language)}
+
+
+def test_english_model_kinds_and_roles():
+    found = by_text(
+        '"Putin will visit," ministry spokeswoman Hua Chunying told reporters in Beijing. '
+        "Another spokesman, Wang Wenbin, said the Kremlin and the Chinese Foreign Ministry "
+        "agreed. Russian President Vladimir Putin's trip ends in Harbin.", "en")
+    assert found["Hua Chunying"].kind == "person" and found["Hua Chunying"].role == "ministry spokeswoman"
+    assert found["Wang Wenbin"].role == "spokesman"
+    assert found["Vladimir Putin"].role == "Russian President"  # possessive dropped
+    assert found["Kremlin"].kind == "organisation"  # leading article dropped
+    assert found["Chinese Foreign Ministry"].kind == "organisation"
+    assert found["Beijing"].kind == "place" and found["Harbin"].kind == "place"
+    assert all(m.model for m in found.values())
+
+
+def test_roles_in_appositions_after_the_name():
+    found = by_text("Anton Dubrovin, a spokesman for the foreign ministry, said talks would start.", "en")
+    assert found["Anton Dubrovin"].role == "spokesman for the foreign ministry"
+    assert by_text("Officials told reporters Jane Smith would resign.", "en")["Jane Smith"].role is None
+
+
+def test_spanish_model_with_roles():
+    found = by_text("La secretaria general del sindicato, Inés Corbalán, advirtió en Valmora que "
+                    "el presidente ruso Vladimir Putin visitará Pekín.", "es")
+    assert found["Inés Corbalán"].role == "secretaria general del sindicato"
+    assert found["Vladimir Putin"].role == "presidente ruso"
+    assert found["Pekín"].kind == "place" and found["Valmora"].kind == "place"
+
+
+def test_german_rules_skip_common_nouns():
+    found = by_text("Bundeskanzler Olaf Scholz traf am Montag in Berlin den französischen "
+                    "Präsidenten Emmanuel Macron. Die Regierung schwieg, Scholz sagte nichts.", "de")
+    assert found["Olaf Scholz"].kind == "person" and found["Olaf Scholz"].role == "Bundeskanzler"
+    assert found["Emmanuel Macron"].role == "französischen Präsidenten"
+    assert found["Berlin"].kind == "place"
+    assert found["Scholz"].kind == "person"  # the short form of a name in the text
+    assert "Regierung" not in found and "Montag" not in found and "Die" not in found
+    assert not any(m.model for m in found.values())
+
+
+def test_russian_rules_cases_and_roles():
+    found = by_text("Президент России Владимир Путин прибыл в Пекин. Официальный представитель "
+                    "МИД КНР Хуа Чуньин заявила, что Путин встретится с Си Цзиньпином.", "ru")
+    assert found["Владимир Путин"].role == "Президент России"
+    assert found["Пекин"].kind == "place"
+    assert found["МИД КНР"].kind == "organisation"
+    assert found["Хуа Чуньин"].role == "Официальный представитель МИД КНР"
+    assert found["Си Цзиньпином"].key == entity_key("Си Цзиньпин")
+
+
+def test_keys_meet_across_scripts_and_cases():
+    assert entity_key("Путина") == entity_key("Putin") == "putin"
+    assert entity_key("Владимир Путин") == entity_key("Vladimir Putin's")
+    assert entity_key("Пекине") == entity_key("Пекин")
+
+
+def test_offsets_and_bad_input():
+    text = "Olaf Scholz kam nach Berlin."
+    for mention in extract_entities(text, "de") + extract_entities(text * 3, "en"):
+        assert (text * 3)[mention.start:mention.end] == mention.text
+    assert extract_entities("", "en") == [] and extract_entities("", "ru") == []
+    assert extract_entities("\x00\x01 ÿþ" * 500, None) == []
