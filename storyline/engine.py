@@ -350,6 +350,11 @@ class Engine:
         newest first, each with its update time and lead title: what feeds list."""
         return self.store.story_updates(limit=limit, story_ids=story_ids)
 
+    def stored_card(self, story_id: str) -> StoryCard | None:
+        """The story's card when it is built and current, else ``None``; never builds one
+        (a feed lists fifty stories and must not wait for fifty builds)."""
+        return self.card_builder.read(story_id)
+
 
 def demo_corpus_path() -> Path:
     """The bundled demo corpus's articles (fictional, written for Storyline; see its README)."""
