@@ -72,9 +72,10 @@ class FeedEntry:
 
     @property
     def counts(self) -> str:
-        outlets = f"{len(self.outlets)} outlet{'s' if len(self.outlets) != 1 else ''}"
+        outlets = len(self.outlets)
         return (f"{self.articles} article{'s' if self.articles != 1 else ''} "
-                f"({self.independent_reports} independent) from {outlets}"
+                f"({self.independent_reports} independent)"
+                + (f" from {outlets} outlet{'s' if outlets != 1 else ''}" if outlets else "")
                 + (f" in {', '.join(self.languages)}" if self.languages else ""))
 
 
