@@ -74,6 +74,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_request_mb", 10, "Largest HTTP request body the API accepts, in MB."),
     Setting("max_post_articles", 1000, "Most articles one POST to the HTTP API may carry."),
     Setting("poll_seconds", 5, "How often open pages ask the server for updated stories."),
+    # storyline watch
+    Setting("watch_interval", 10.0, "Seconds between two polls of a watched folder, file or glob."),
+    Setting("watch_feed_interval", 300.0,
+            "Seconds between two polls of a watched feed URL; a feed that is down is tried "
+            "again less and less often, up to an hour apart."),
+    Setting("watch_settle_seconds", 1.0,
+            "A file modified less than this many seconds ago may still be being written: "
+            "watch reads it at the next poll."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
