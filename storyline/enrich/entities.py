@@ -19,9 +19,11 @@ from functools import lru_cache
 from typing import Any, Iterator, Sequence
 
 from ..embed.latin import to_latin
+from .entity_cues import context_kind, place_preposition
 from .entity_roles import find_role
 from .entity_rules import find_names
 from .entity_words import is_organisation_word, role_nouns
+from .gazetteer import country_key, place_key
 from .palladius import pinyin_reading
 
 __all__ = ["Mention", "extract_entities", "extract_entities_batch", "entity_key"]
@@ -46,13 +48,15 @@ _RUSSIAN_ENDINGS = ("ogo", "omu", "ego", "emu", "ymi", "ami", "om", "ym", "im", 
                     "ej", "ju", "ja", "u", "a", "e", "y", "i")
 _MAX_SPACY_CHARS = 100_000  # the model reads paragraphs; longer ones are split
 _PIPE_BATCH = 256  # paragraphs per model call: fewer, larger matrix products
+_OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][^\s]*")
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
 
 
 @dataclass(frozen=True)
 class Mention:
     """A name at ``text[start:end]``. ``model`` is False when rules found it (its kind is
-    then a guess)."""
+    then a guess); ``cue`` names the words around it that showed its kind, when some did
+    (``entity_cues``), and ``key`` is a place's English name when a gazetteer knows it."""
 
     start: int
     end: int
@@ -61,10 +65,11 @@ class Mention:
     key: str
     role: str | None
     model: bool = True
+    cue: str | None = None  # the words around the name that settled its kind ("city of")
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
-                "key": self.key, "role": self.role, "model": self.model}
+                "key": self.key, "role": self.role, "model": self.model, "cue": self.cue}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mention:
@@ -129,20 +134,48 @@ def _without_case_ending(word: str) -> str:
 
 def _mention(text: str, start: int, end: int, kind: str, language: str | None,
              from_model: bool) -> Mention | None:
-    """Tidy one span ("the Kremlin" -> "Kremlin", "Putin's" -> "Putin") into a mention."""
+    """Tidy one span ("the Kremlin" -> "Kremlin", "Putin's" -> "Putin") into a mention,
+    its kind settled by what the text says around it."""
+    start, end = _tidy_span(text, start, end, kind)
+    name = text[start:end].strip()
+    if len(name) < 2 or not any(c.isupper() for c in name) or name.lower() in role_nouns(None):
+        return None
+    cue = None
+    if any(map(is_organisation_word, name.split())):
+        kind = "organisation"  # the Spanish model calls "Autoridad Portuaria" a place
+    elif country_key(name):
+        kind, cue = "place", "country"
+    else:
+        kind, cue = _kind_in_context(text, start, end, kind, language)
+    role = find_role(text, start, end, language) if kind == "person" else None
+    key = (place_key(name) if kind == "place" else None) or entity_key(name)
+    return Mention(start, end, name, kind, key, role, from_model, cue)
+
+
+def _tidy_span(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
     while (leading := _LEADING_WORD.match(text, start, end)) and (
             leading.group()[0].islower() or _SENTENCE_START.search(text, 0, start)):
         start = leading.end()
     possessive = _POSSESSIVE.search(text[start:end])
     if possessive:
         end -= len(possessive.group())
-    name = text[start:end].strip()
-    if len(name) < 2 or not any(c.isupper() for c in name) or name.lower() in role_nouns(None):
-        return None
-    if kind != "organisation" and any(map(is_organisation_word, name.split())):
-        kind = "organisation"  # the Spanish model calls "Autoridad Portuaria" a place
-    role = find_role(text, start, end, language) if kind == "person" else None
-    return Mention(start, end, name, kind, entity_key(name), role, from_model)
+    if kind == "person":  # "Rafael Amaru of Castelia": a person, then where they are from
+        of = _OF_PLACE.search(text, start, end)
+        if of:
+            end = of.start()
+    return start, end
+
+
+def _kind_in_context(text: str, start: int, end: int, kind: str,
+                     language: str | None) -> tuple[str, str | None]:
+    """The kind the words around the name show (a place preposition or noun, a stated role,
+    a verb of saying), else the model's or the rule's."""
+    preposition = place_preposition(text, start, language)
+    if preposition:
+        return "place", preposition
+    if find_role(text, start, end, language):
+        return "person", "role"
+    return context_kind(text, start, end, language) or (kind, None)
 
 
 def _model_spans(pipeline, texts: Sequence[str]) -> list[list[tuple[int, int, str, bool]]]:
