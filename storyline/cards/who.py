@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Collection, Mapping, Sequence
 
 from ..embed.phonetic import consonant_skeleton
-from ..enrich.entities import Mention, entity_key
+from ..enrich.entities import Mention, without_case_ending, entity_key
 from ..enrich.gazetteer import place_key
 from .analysis import ArticleAnalysis
 from .inputs import CardArticle
@@ -62,9 +62,9 @@ def story_entities(articles: Sequence[CardArticle], analyses: Mapping[str, Artic
         for in_title, mentions in ((True, analysis.title_entities), (False, analysis.entities)):
             for mention in mentions:
                 _gather(gathered[mention.key], mention, by_id[article_id], in_title)
-    merged = _merge_places(gathered)
+    merged = _without_demonyms(_merge_places(gathered))
     merged = _merge_short_forms(_merge_sound_alikes(_merge_spelling_variants(merged)))
-    merged = _without_outlets(_without_demonyms(merged), [a.outlet for a in articles], outlets)
+    merged = _without_outlets(merged, [a.outlet for a in articles], outlets)
     merged = {k: v for k, v in merged.items() if _kind(v) != "person" or v.supported}
     groups = len({a.independence_key for a in articles}) or 1
     entities = [_entity(key, found, by_id, groups, language) for key, found in merged.items()]
@@ -87,10 +87,13 @@ def _merge_short_forms(gathered: dict[str, _Gathered]) -> dict[str, _Gathered]:
     long_keys = [k for k in gathered if " " in k]
     merged = {k: v for k, v in gathered.items()}
     for key in [k for k in gathered if " " not in k]:
-        kind = _kind(gathered[key])
+        kind, sound = _kind(gathered[key]), _sound(key)
         holders = [k for k in long_keys if key in k.split() and (
             _kind(gathered[k]) == kind
             or (_kind(gathered[k]) == "person" and k.split()[-1] == key and kind != "place"))]
+        if not holders and sound and kind == "person":  # "Оберхаузер": "Margit Oberhauser"
+            holders = [k for k in long_keys if _kind(gathered[k]) == "person"
+                       and _sound(k.split()[-1]) == sound]
         if holders:
             target = max(holders, key=lambda k: (sum(gathered[k].names.values()), k))
             _absorb(merged[target], merged.pop(key))
@@ -132,9 +135,7 @@ def _merge_sound_alikes(gathered: dict[str, _Gathered]) -> dict[str, _Gathered]:
     merged = dict(gathered)
     by_sound: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key in sorted(gathered, key=lambda k: (-sum(gathered[k].names.values()), k)):
-        sound = _sound(key)
-        if sound:
-            by_sound[(_kind(gathered[key]), sound)].append(key)
+        by_sound[(_kind(gathered[key]), _sound(key) or _stem(key))].append(key)
     for keys in by_sound.values():
         for other in keys[1:]:
             _absorb(merged[keys[0]], merged.pop(other))
@@ -144,19 +145,29 @@ def _merge_sound_alikes(gathered: dict[str, _Gathered]) -> dict[str, _Gathered]:
 def _sound(key: str) -> str | None:
     """The key's consonant skeleton, word by word ("arkady belousov" -> "arkt plsf"), when
     it is long enough not to meet another name by chance."""
-    words = [word[:-3] + "ia" if word.endswith("ien") else word for word in key.split()]
-    skeleton = [consonant_skeleton(word) for word in words]
+    skeleton = [consonant_skeleton(word) for word in _country_form(key).split()]
     if not all(skeleton) or sum(map(len, skeleton)) < _MIN_SKELETON:
         return None
     return " ".join(skeleton)
 
 
+def _stem(key: str) -> str:
+    """A short key as spelled, without a Russian case ending ("vela" and "vel" from "Велу")."""
+    return "=" + " ".join(without_case_ending(word) for word in _country_form(key).split())
+
+
+def _country_form(key: str) -> str:
+    """German country names end in "-ien" where others end in "-ia" ("Velesien", "Velesia")."""
+    return " ".join(word[:-3] + "ia" if word.endswith("ien") else word for word in key.split())
+
+
 def _without_demonyms(gathered: dict[str, _Gathered]) -> dict[str, _Gathered]:
-    """Drop "Velesian" where the story names "Velesia", which is then a place."""
+    """Drop "Velesian" where the story names "Velesia", which is then a place: a name ending
+    in a vowel, and the same name with an "n" (Russia, Russian; Kenya, Kenyan)."""
     kept = dict(gathered)
-    for key in [k for k in gathered if " " not in k and k.endswith("n")]:
-        country = next((k for k in (key[:-1], key[:-2]) if k in gathered and len(k) >= 4), None)
-        if country:
+    for key in [k for k in gathered if " " not in k and k.endswith(("an", "en", "in", "yn"))]:
+        country = key[:-1]
+        if country in gathered and len(country) >= 4 and _kind(gathered[country]) != "organisation":
             kept.pop(key)
             kept[country].kinds["place"] += _CUE_WEIGHT * sum(gathered[key].names.values())
             kept[country].supported = True
@@ -167,7 +178,13 @@ def _without_outlets(gathered: dict[str, _Gathered], own: Sequence[str | None],
                      known: Collection[str]) -> dict[str, _Gathered]:
     """Drop the outlets the story's articles name (their own appeals and sign-ups)."""
     outlets = {_LEADING_ARTICLE.sub("", entity_key(name)) for name in (*own, *known) if name}
-    return {k: v for k, v in gathered.items() if _LEADING_ARTICLE.sub("", k) not in outlets}
+    return {k: v for k, v in gathered.items() if not _names_outlet(k, outlets)}
+
+
+def _names_outlet(key: str, outlets: set[str]) -> bool:
+    """"faro de valmora", or "informationen von morgenlicht" (what an outlet reports)."""
+    bare = _LEADING_ARTICLE.sub("", key)
+    return any(bare == outlet or bare.endswith(" " + outlet) for outlet in outlets)
 
 
 def _spelling_variant(one: str, other: str) -> bool:
@@ -176,7 +193,11 @@ def _spelling_variant(one: str, other: str) -> bool:
 
 
 def _kind(found: _Gathered) -> str:
-    return found.kinds.most_common(1)[0][0]
+    """The kind most mentions vote for; a one-word acronym is never a person ("MPA")."""
+    ranked = [kind for kind, _ in found.kinds.most_common()]
+    if ranked[0] == "person" and all(text.isupper() and " " not in text for _, text in found.names):
+        return next((kind for kind in ranked[1:]), "organisation")
+    return ranked[0]
 
 
 def _absorb(into: _Gathered, other: _Gathered) -> None:
@@ -195,7 +216,7 @@ def _entity(key: str, found: _Gathered, by_id: Mapping[str, CardArticle], groups
         best_per_group[group] = max(best_per_group.get(group, 0.0), _article_score(mentions))
     salience = sum(best_per_group.values()) / (_BEST_ARTICLE_SCORE * groups)
     return Entity(
-        key=key, name=_display_name(found, language), kind=found.kinds.most_common(1)[0][0],
+        key=key, name=_display_name(found, language), kind=_kind(found),
         salience=round(min(salience, 1.0), 4),
         mentions=sum(found.names.values()), articles=len(found.per_article),
         variants=tuple(dict.fromkeys(text for (_, text), _ in found.names.most_common())),

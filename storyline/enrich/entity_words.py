@@ -48,6 +48,11 @@ ROLE_PHRASES = ("prime minister", "foreign minister", "secretary general", "chie
                 "secretario general", "secretaria general", "primer ministro",
                 "primera ministra", "генеральный секретарь", "официальный представитель")
 
+#: Lower-case words that qualify a role without being one ("former prime minister").
+ROLE_MODIFIERS = frozenset("""former acting interim senior junior deputy vice then current new
+    outgoing incoming chief top foreign home interior defence defense finance labour labor
+    exteriores ex""".split())
+
 #: Words that end a role phrase when read backwards from a name: determiners, pronouns,
 #: verbs of saying and prepositions that start the clause, not the role.
 ROLE_BOUNDARY = frozenset("""
