@@ -25,15 +25,16 @@ from .entity_roles import is_role_word
 from .entity_words import (GERMAN_ARTICLE_NAMES, GERMAN_DETERMINERS, GERMAN_NOUN_ENDINGS,
                            ORGANISATION_WORDS, PLACE_ENDINGS, SPEECH_VERBS, is_organisation_word,
                            place_prepositions, role_nouns, word_stem)
-from .temporal_words import MONTHS, WEEKDAYS
+from .temporal_words import ABBREVIATIONS, AMBIGUOUS_ENGLISH, MONTHS, WEEKDAYS
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\n•–—]\s*$")
 _LAST_WORD = re.compile(r"([^\W\d_]+)[\s\u00a0]+$")
 _NEXT_WORD = re.compile(r",?[\s\u00a0]+([^\W\d_]+)")
 _CONNECTORS = frozenset({"von", "van", "de", "da", "di", "del", "bin", "al", "la", "le"})
+# month and weekday names are not names, but "Jan" and "May" may be ("Jan Kuyt")
 _CALENDAR = frozenset(form for table in (MONTHS, WEEKDAYS) for forms in table.values()
-                      for form in forms)
+                      for form in forms) - ABBREVIATIONS - AMBIGUOUS_ENGLISH
 # "Außenministerium", "Zentralbank": German compounds end in their organisation word
 _COMPOUND_ORGANISATIONS = tuple(word for word in ORGANISATION_WORDS if len(word) >= 5)
 _FUNCTION_WORDS = frozenset("""the a an el la los las un una der die das den dem des ein eine
