@@ -51,6 +51,7 @@ _MAX_SPACY_CHARS = 100_000  # the model reads paragraphs; longer ones are split
 _PIPE_BATCH = 256  # paragraphs per model call: fewer, larger matrix products
 _SPAN_WORD = re.compile(r"[^\s]+")
 _NAME_CONNECTORS = frozenset("""of de del della di da do dos das du des van von der den la le al
+    el los las lo les dei degli delle dello het
     bin ibn zu für""".split())  # not "and", "y": they join two names
 _OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][^\s]*")
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
