@@ -130,7 +130,7 @@ def _name_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for words in parts:
         while words and words[-1].group().lower() in _NAME_CONNECTORS:
             words = words[:-1]
-        while words and words[0].group().lower() in _NAME_CONNECTORS:
+        while words and words[0].group() in _NAME_CONNECTORS:  # "La Caleta" keeps its "La"
             words = words[1:]
         if words:
             found.append((words[0].start(), words[-1].end()))

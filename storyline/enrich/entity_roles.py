@@ -48,10 +48,13 @@ def _title_before(text: str, start: int, nouns: frozenset[str]) -> str | None:
     if before.rstrip() != before.rstrip(" ,") or not before.endswith((" ", "\u00a0")):
         return None  # a comma right before the name: an apposition, not a title
     words = _words_back(before)
-    qualifying = len(words)
-    while qualifying and _may_qualify_role(words[qualifying - 1], nouns):
-        qualifying -= 1
-    return _role_in(words[qualifying:], nouns)
+    heads = [i for i, word in enumerate(words) if is_role_word(word, nouns)]
+    if not heads:
+        return None
+    first = heads[-1]  # what follows the role noun qualifies it ("Губернатор области")
+    while first and _may_qualify_role(words[first - 1], nouns):
+        first -= 1
+    return _role_in(words[first:], nouns)
 
 
 def _may_qualify_role(word: str, nouns: frozenset[str]) -> bool:
