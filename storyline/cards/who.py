@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Collection, Mapping, Sequence
 
 from ..embed.phonetic import consonant_skeleton
-from ..enrich.entities import Mention, without_case_ending, entity_key
+from ..enrich.entities import Mention, entity_key, without_case_ending
 from ..enrich.gazetteer import place_key
 from .analysis import ArticleAnalysis
 from .inputs import CardArticle
