@@ -19,7 +19,7 @@ from . import sections
 from .inputs import CardArticle
 
 #: Bumped when the analysis changes: cached analyses of another version are recomputed.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 
 @dataclass(frozen=True)
