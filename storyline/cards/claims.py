@@ -15,13 +15,15 @@ Sources are counted twice: every article that states a claim, and the independen
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
+from .claim_anchors import find_dates
 from .claims_align import ClaimGroup, group_claims
 from .claims_compare import candidate_vectors
-from .claims_conflict import Disagreement, find_disagreements
-from .claims_extract import ClaimCandidate, article_claims, embed_candidates
+from .claims_conflict import find_disagreements
+from .claims_slots import Disagreement
+from .claims_extract import ClaimCandidate, article_claims, embed_candidates, published_date
 from .inputs import CardArticle
 
 __all__ = ["ClaimCandidate", "ClaimReport", "article_claims", "align_claims"]
@@ -52,7 +54,7 @@ def align_claims(articles: Sequence[CardArticle],
     its sources are in several languages.
     """
     by_id = {a.article_id: a for a in articles}
-    candidates = [c for a in articles for c in claims.get(a.article_id, ())]
+    candidates = _dated([c for a in articles for c in claims.get(a.article_id, ())], articles)
     if embedder is not None and any(c.vector is None for c in candidates):
         candidates = _with_vectors(candidates, embedder)
     vectors = candidate_vectors(candidates)
@@ -68,6 +70,21 @@ def align_claims(articles: Sequence[CardArticle],
         target = report.updates if disagreement.is_update else report.disagreements
         target.append(_disagreement_record(disagreement, by_id))
     return report
+
+
+def _dated(candidates: list[ClaimCandidate], articles: Sequence[CardArticle]
+           ) -> list[ClaimCandidate]:
+    """Candidates of an undated article get dates read against the story's first
+    publication day: alone they had none ("on Wednesday, 19 June" has no year). Only dates
+    with a day number are kept: a weekday ("el martes") counted from a day the article
+    was not written on could be any of two weeks."""
+    anchor = min(filter(None, map(published_date, articles)), default=None)
+    undated = {a.article_id for a in articles if published_date(a) is None}
+    if anchor is None or not undated:
+        return candidates
+    return [replace(c, dates=tuple(d for d in find_dates(c.text, c.language, anchor)
+                                   if any(ch.isdigit() for ch in d.text)))
+            if c.article_id in undated else c for c in candidates]
 
 
 def _with_vectors(candidates: list[ClaimCandidate], embedder) -> list[ClaimCandidate]:

@@ -24,7 +24,8 @@ from .claim_anchors import DateSpan, person_keys
 from .claims_extract import ClaimCandidate
 
 __all__ = ["Slot", "candidate_vectors", "quantity_slot", "same_value", "shared_anchors",
-           "slot_pairs", "differing_amounts", "date_difference", "quote_similarity", "speakers_differ"]
+           "slot_pairs", "differing_amounts", "date_difference", "quote_similarity",
+           "speaker_people", "speakers_differ"]
 
 #: Quantity kinds that state an amount; years, ordinals and durations are compared elsewhere
 #: or not at all ("second visit in six months" is a fact of its own, not an amount).
@@ -121,13 +122,18 @@ def has_amount(candidate: ClaimCandidate) -> bool:
 
 
 def date_difference(a: ClaimCandidate, b: ClaimCandidate) -> tuple[DateSpan, DateSpan] | None:
-    """The two dates when each sentence gives exactly one day and they differ."""
+    """The two dates when each sentence gives exactly one date and they differ; a day
+    inside the other's range does not differ ("June 18 and 19", "on Tuesday [18]")."""
     if len(a.dates) != 1 or len(b.dates) != 1:
         return None
     da, db = a.dates[0], b.dates[0]
-    if (da.first, da.last) == (db.first, db.last):
+    if (da.first, da.last) == (db.first, db.last) or _day_within(da, db) or _day_within(db, da):
         return None
     return da, db
+
+
+def _day_within(day: DateSpan, span: DateSpan) -> bool:
+    return day.first == day.last and span.first <= day.first <= span.last
 
 
 def shared_anchors(a: ClaimCandidate, b: ClaimCandidate) -> list[str]:
@@ -176,10 +182,17 @@ def quote_similarity(a: ClaimCandidate, b: ClaimCandidate) -> float:
     return _word_overlap(max(a.quotes, key=len), max(b.quotes, key=len))
 
 
+def speaker_people(candidate: ClaimCandidate) -> tuple[str, ...]:
+    """Entity keys of the people the candidate's speaker phrase names (capitalised words
+    for candidates cached before entities were read)."""
+    return candidate.speaker_keys or tuple(sorted(person_keys(candidate.speaker)))
+
+
 def speakers_differ(a: ClaimCandidate, b: ClaimCandidate) -> bool:
-    """Both sentences name a person as the speaker, and not the same person. An
-    organisation and its spokesperson never differ: both may well have said it."""
-    keys_a, keys_b = person_keys(a.speaker), person_keys(b.speaker)
+    """Both sentences name a person as the speaker, and not the same person: no name word
+    in common, even phonetically ("Xi" and "Xi Jinping" are one person). An organisation
+    and its spokesperson never differ: both may well have said it."""
+    keys_a, keys_b = speaker_people(a), speaker_people(b)
     return bool(keys_a and keys_b) and key_overlap(name_keys(keys_a), name_keys(keys_b)) == 0
 
 
