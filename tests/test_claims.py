@@ -58,8 +58,9 @@ def side_articles(disagreement: dict) -> list[set[str]]:
 # --- fixture stories -------------------------------------------------------------------
 
 
-def test_every_planted_difference_is_reported_with_both_sides(encoder):
-    articles, data = fixture_story("disputed_flood.json")
+@pytest.mark.parametrize("name", ["disputed_flood.json", "disputed_blast.json"])
+def test_every_planted_difference_is_reported_with_both_sides(encoder, name):
+    articles, data = fixture_story(name)
     report = report_for(articles, encoder)
     assert len(report["disagreements"]) == len(data["expected_disagreements"]), report[
         "disagreements"]

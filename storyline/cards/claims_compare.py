@@ -25,7 +25,7 @@ from .claims_extract import ClaimCandidate
 
 __all__ = ["Slot", "candidate_vectors", "quantity_slot", "same_value", "shared_anchors",
            "slot_pairs", "differing_amounts", "date_difference", "quote_similarity",
-           "speaker_people", "speakers_differ"]
+           "speaker_people", "speakers_differ", "places_differ", "same_place"]
 
 #: Quantity kinds that state an amount; years, ordinals and durations are compared elsewhere
 #: or not at all ("second visit in six months" is a fact of its own, not an amount).
@@ -59,6 +59,8 @@ def quantity_slot(candidate: ClaimCandidate, quantity: Quantity) -> Slot | None:
         fate = _nearest_fate(candidate.text, quantity)
         if quantity.unit is None and fate is None:
             return None  # a bare number: we cannot tell what it counts
+        if fate is not None:  # "injures 11": the dead, hurt, missing are people
+            return Slot("count", "people", fate)
     return Slot(quantity.kind, quantity.unit, fate)
 
 
@@ -134,6 +136,22 @@ def date_difference(a: ClaimCandidate, b: ClaimCandidate) -> tuple[DateSpan, Dat
 
 def _day_within(day: DateSpan, span: DateSpan) -> bool:
     return day.first == day.last and span.first <= day.first <= span.last
+
+
+def places_differ(a: ClaimCandidate, b: ClaimCandidate) -> bool:
+    """Two sentences of one language that each name one place the other does not ("in
+    Brannock", "in Kelby"). Across languages names are often exonyms (Geneva, Ginebra),
+    so they are not compared."""
+    if a.language != b.language:
+        return False
+    only_a = [p for p in a.places if not same_place(p, b.places)]
+    only_b = [p for p in b.places if not same_place(p, a.places)]
+    return len(only_a) == 1 and len(only_b) == 1
+
+
+def same_place(place: str, others: Sequence[str]) -> bool:
+    """Whether ``place`` is one of ``others``, spelling variants included."""
+    return any(key_overlap(name_keys([place]), name_keys([o])) >= 0.5 for o in others)
 
 
 def shared_anchors(a: ClaimCandidate, b: ClaimCandidate) -> list[str]:

@@ -161,7 +161,7 @@ def _sentence_claims(article: CardArticle, sentence: Sentence, where: str,
     speaker, quotes = find_speaker(sentence.text), find_quotes(sentence.text)
     who = _speaker_keys(sentence.text, speaker, mentions)
     candidates = []
-    for number, (start, end) in enumerate(clause_spans(sentence.text)):
+    for number, (start, end) in enumerate(clause_spans(sentence.text, article.language)):
         text = sentence.text[start:end]
         candidates.append(ClaimCandidate(
             article.article_id, where, sentence.start + start, sentence.start + end, text,

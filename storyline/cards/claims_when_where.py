@@ -17,7 +17,7 @@ import logging
 import re
 
 from ..embed.latin import to_latin
-from ..embed.names import key_overlap, name_keys
+from .claims_compare import same_place
 from .claims_extract import ClaimCandidate, published_date
 from .claims_slots import Disagreement, components, disagreements_from, related_pairs
 from .inputs import CardArticle
@@ -27,7 +27,7 @@ __all__ = ["RELATED_DATE", "RELATED_PLACE", "date_disagreements", "place_disagre
 logger = logging.getLogger(__name__)
 
 #: Sentence similarity above which two sentences may date or place the same event.
-RELATED_DATE = 0.62
+RELATED_DATE = 0.58
 RELATED_PLACE = 0.62
 
 
@@ -129,18 +129,14 @@ def place_disagreements(candidates, similarity, articles) -> list[Disagreement]:
 
 def _only_places(a: ClaimCandidate, b: ClaimCandidate) -> tuple[str, str] | None:
     """The one place each sentence names beyond those both name, or None."""
-    only_a = [p for p in a.places if not _same_place(p, b.places)]
-    only_b = [p for p in b.places if not _same_place(p, a.places)]
+    only_a = [p for p in a.places if not same_place(p, b.places)]
+    only_b = [p for p in b.places if not same_place(p, a.places)]
     if len(only_a) == 1 and len(only_b) == 1:
         return only_a[0], only_b[0]
-    shared = [p for p in a.places if _same_place(p, b.places)]
+    shared = [p for p in a.places if same_place(p, b.places)]
     if not only_a and not only_b and len(shared) == 1:
         return shared[0], shared[0]
     return None
-
-
-def _same_place(place: str, others) -> bool:
-    return any(key_overlap(name_keys([place]), name_keys([o])) >= 0.5 for o in others)
 
 
 def _names_place(article: CardArticle | None, place: str) -> bool:
