@@ -31,17 +31,19 @@ __all__ = ["Slot", "candidate_vectors", "quantity_slot", "same_value", "shared_a
 #: or not at all ("second visit in six months" is a fact of its own, not an amount).
 AMOUNT_KINDS = frozenset({"money", "percent", "count", "measure"})
 
+# Words of each fate, matched at the start of a word ("die" in "medie" is no death).
 _FATES = [
-    ("killed", r"kill|dead|death|died|die |fatalit|lives|bodies|muert|fallec|murier|vida|"
-               r"tote|tot |töt|getötet|leben gekommen|starb|gestorben|todesopfer|погиб|"
+    ("killed", r"kill|dead|death|died|dies|fatalit|lives|bodies|muert|fallec|murier|"
+               r"tote|tot\b|töt|getötet|ums leben|starb|gestorben|todesopfer|погиб|"
                r"смерт|жертв|скончал|убит"),
-    ("injured", r"injur|wound|hurt|hospital|herid|lesionad|hospitaliz|verletz|krankenhaus|"
+    ("injured", r"injur|wound|hurt|hospital|herid|lesionad|hospitaliz|verletz|"
                 r"пострадав|ранен|травм|госпитал"),
     ("missing", r"missing|desaparec|vermisst|пропа"),
     ("evacuated", r"evacu|desaloj|in sicherheit|эвакуир"),
     ("arrested", r"arrest|detain|detenid|festgenommen|verhaftet|задержа|арестова"),
 ]
-_FATE_PATTERNS = [(name, re.compile(words, re.IGNORECASE)) for name, words in _FATES]
+_FATE_PATTERNS = [(name, re.compile(r"(?<!\w)(?:" + words + ")", re.IGNORECASE))
+                  for name, words in _FATES]
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def quantity_slot(candidate: ClaimCandidate, quantity: Quantity) -> Slot | None:
         return None
     fate = None
     if quantity.kind == "count":
-        fate = _nearest_fate(candidate.text, quantity)
+        fate = _nearest_fate(candidate, quantity)
         if quantity.unit is None and fate is None:
             return None  # a bare number: we cannot tell what it counts
         if fate is not None:  # "injures 11": the dead, hurt, missing are people
@@ -64,20 +66,31 @@ def quantity_slot(candidate: ClaimCandidate, quantity: Quantity) -> Slot | None:
     return Slot(quantity.kind, quantity.unit, fate)
 
 
-def _nearest_fate(text: str, quantity: Quantity) -> str | None:
-    offset = text.find(quantity.text)
-    if offset < 0:
-        offset = 0
-    window_start = max(0, offset - 40)
-    window = text[window_start:offset + len(quantity.text) + 60].lower()
-    centre = offset - window_start
+def _nearest_fate(candidate: ClaimCandidate, quantity: Quantity) -> str | None:
+    """The fate word nearest the number, if no other number of the clause is nearer to
+    it: in "four others were hurt when two gunmen opened fire" the hurt are four."""
+    text = candidate.text
+    spans = [_span(text, q) for q in candidate.quantities if q.kind in AMOUNT_KINDS]
+    own = _span(text, quantity)
     best, distance = None, None
     for name, pattern in _FATE_PATTERNS:
-        for match in pattern.finditer(window):
-            gap = abs(match.start() - centre)
+        for match in pattern.finditer(text, max(0, own[0] - 40), own[1] + 60):
+            gap = _gap(own, match.span())
+            if any(_gap(other, match.span()) < gap for other in spans if other != own):
+                continue
             if distance is None or gap < distance:
                 best, distance = name, gap
     return best
+
+
+def _span(text: str, quantity: Quantity) -> tuple[int, int]:
+    start = max(text.find(quantity.text), 0)
+    return start, start + len(quantity.text)
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(0, b[0] - a[1], a[0] - b[1])
 
 
 def same_value(a: Quantity, b: Quantity) -> bool:

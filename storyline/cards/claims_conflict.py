@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .claims_compare import quote_similarity, slot_pairs, speaker_people, speakers_differ
-from .claims_extract import ClaimCandidate
+from .claims_extract import ClaimCandidate, published_date
 from .claims_slots import Disagreement, disagreements_from, independent, related_pairs
 from .claims_when_where import RELATED_DATE, RELATED_PLACE, date_disagreements, \
     place_disagreements
@@ -50,6 +50,8 @@ def find_disagreements(candidates: Sequence[ClaimCandidate], similarity: np.ndar
 def _quantity_disagreements(candidates, similarity, articles) -> list[Disagreement]:
     edges, labels, slots = [], {}, {}
     for i, j, score in related_pairs(candidates, similarity, articles, RELATED["casualty"]):
+        if _of_another_year(candidates[i], articles) or _of_another_year(candidates[j], articles):
+            continue
         for qa, qb, slot, _same in slot_pairs(candidates[i], candidates[j]):
             if score < RELATED["casualty" if slot.fate else "quantity"]:
                 continue
@@ -59,6 +61,15 @@ def _quantity_disagreements(candidates, similarity, articles) -> list[Disagreeme
             edges.append((na, nb, score))
     return disagreements_from(edges, candidates, articles, "quantity", labels,
                                lambda node: _slot_words(slots[node]), merge=_close_values)
+
+
+def _of_another_year(candidate: ClaimCandidate, articles) -> bool:
+    """The clause names years, none of them its article's: it speaks of an earlier event
+    ("a shooting that wounded two in December of 2013" in a 2015 report)."""
+    years = {int(q.value) for q in candidate.quantities if q.kind == "year"}
+    article = articles.get(candidate.article_id)
+    published = published_date(article) if article else None
+    return bool(years) and published is not None and published.year not in years
 
 
 def _close_values(values: list[str]) -> dict[str, str]:

@@ -21,6 +21,7 @@ import numpy as np
 from ..enrich.entities import Mention, extract_entities
 from ..enrich.quantities import Quantity, extract_quantities
 from ..enrich.sentences import Sentence
+from ..enrich.temporal import resolve_dates
 from .claim_clauses import clause_spans
 from .claim_anchors import DateSpan, find_dates, find_names, find_quotes, find_speaker, \
     place_keys, speaker_keys
@@ -149,8 +150,31 @@ def _inside(mentions: Sequence[Mention], start: int, end: int) -> list[Mention]:
 
 
 def _is_claim_like(text: str) -> bool:
+    """Enough words, not a question, and not page furniture: a web address or a
+    publication stamp ("Tuesday, August 7, 2012", "23 July 2013 Last updated at 13:42")."""
     stripped = text.rstrip(" \"'”»’)")
-    return len(text.split()) >= MIN_CLAIM_WORDS and not stripped.endswith("?")
+    return (len(text.split()) >= MIN_CLAIM_WORDS and not stripped.endswith("?")
+            and not _WEB_ADDRESS.search(text) and not _is_stamp(text))
+
+
+_WEB_ADDRESS = re.compile(r"https?\s*:\s*/\s*/|\bwww\s*\.\s*\w", re.IGNORECASE)
+_STAMP_WORDS = re.compile(r"\b(?:published|updated|last updated|posted|modified|"
+                          r"actualizado|publicado|aktualisiert|veröffentlicht|обновлено|"
+                          r"опубликовано|at|um|a las|в|am|pm|a\.m\.|p\.m\.|gmt|bst|utc|"
+                          r"cet|est|edt|pst|uhr|ago|minutes?|hours?|days?|weeks?|months?|by|von|por|"
+                          r"[\d:.,/()+-]+)\b", re.IGNORECASE)
+
+
+def _is_stamp(text: str) -> bool:
+    """Nothing but a date, times, words that stamp a page and maybe a byline's name."""
+    rest = text
+    for mention in resolve_dates(text, None, None):
+        rest = rest.replace(mention.text, " ")
+    if rest == text and not re.search(r"\d{1,2}\s*[/.]\s*\d{1,2}\s*[/.]\s*\d{2,4}", text):
+        return False
+    rest = _STAMP_WORDS.sub(" ", re.sub(r"\d{1,2}\s*[/.]\s*\d{1,2}\s*[/.]\s*\d{2,4}", " ", rest))
+    words = re.findall(r"[^\W\d_]{2,}", rest)
+    return len(words) <= 1 or (len(words) <= 3 and all(word[0].isupper() for word in words))
 
 
 def _sentence_claims(article: CardArticle, sentence: Sentence, where: str,

@@ -28,7 +28,9 @@ logger = logging.getLogger(__name__)
 
 #: Sentence similarity above which two sentences may date or place the same event.
 RELATED_DATE = 0.58
-RELATED_PLACE = 0.62
+RELATED_PLACE = 0.75
+#: Dates read against publication days further apart than this are not compared.
+MAX_DAYS_APART = 6
 
 
 def date_disagreements(candidates, similarity, articles) -> list[Disagreement]:
@@ -36,7 +38,8 @@ def date_disagreements(candidates, similarity, articles) -> list[Disagreement]:
     edges, labels = [], {}
     for i, j, score in related_pairs(candidates, similarity, articles, RELATED_DATE):
         a, b = candidates[i], candidates[j]
-        if not (_dates_an_event(a) and _dates_an_event(b)) or _news_of_their_days(a, b, articles):
+        if not (_dates_an_event(a) and _dates_an_event(b)) or _news_of_their_days(a, b, articles) \
+                or not _read_alike(a, b, articles):
             continue
         na, nb = (i, _date_key(a.dates[0])), (j, _date_key(b.dates[0]))
         labels[na], labels[nb] = na[1], nb[1]
@@ -80,6 +83,18 @@ def _date_key(span) -> str:
     if span.first == span.last:
         return span.first.isoformat()
     return f"{span.first.isoformat()}/{span.last.isoformat()}"
+
+
+def _read_alike(a: ClaimCandidate, b: ClaimCandidate, articles) -> bool:
+    """Whether the two dates were read against publication days close enough to compare
+    them. A weekday or a day without its year is resolved against its article's day, so
+    two articles weeks apart ("Saturday night" in a follow-up months later) cannot be
+    compared on them; dates with their year always can."""
+    if all(re.search(r"\b(?:19|20)\d\d\b", c.dates[0].text) for c in (a, b)):
+        return True
+    days = [published_date(articles[c.article_id]) if c.article_id in articles else None
+            for c in (a, b)]
+    return None not in days and abs((days[0] - days[1]).days) <= MAX_DAYS_APART
 
 
 def _news_of_their_days(a: ClaimCandidate, b: ClaimCandidate, articles) -> bool:
