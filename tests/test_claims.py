@@ -230,3 +230,27 @@ def test_seed_claims_from_one_outlet_only(seed_report, words):
 
 def test_seeds_show_no_disagreement(seed_report):
     assert seed_report["disagreements"] == []
+
+
+# --- what real pages carry: page furniture, ages, numbers of other things -----------------
+
+
+def test_publication_stamps_and_web_addresses_are_not_claims():
+    text = ("Tuesday, August 7, 2012\n\nPublished: Sunday, 2/22/2015 - Updated: 9 months ago\n\n"
+            "http: / / www. example. org / 2012 / 08 / 08 / fire /\n\n"
+            "A fire destroyed the old dairy warehouse on Tuesday, August 7, 2012.")
+    article = CardArticle("page", text, "en", published="2012-08-08")
+    claims = article_claims(article, split_sentences(text, "en"), embedder=None)
+    assert [c.text for c in claims] == [
+        "A fire destroyed the old dairy warehouse on Tuesday, August 7, 2012"]
+
+
+def test_a_fate_word_goes_to_the_nearest_number():
+    from storyline.cards.claims_compare import quantity_slot
+
+    text = "One man was killed and four others were hurt when two gunmen opened fire."
+    (candidate,) = article_claims(CardArticle("a", text, "en"), split_sentences(text, "en"),
+                                  embedder=None)
+    slots = {q.text: quantity_slot(candidate, q) for q in candidate.quantities}
+    assert slots["four"].fate == "injured"
+    assert slots["two"] is None  # a bare number with no fate of its own counts nothing

@@ -98,7 +98,7 @@ def _section(table: str, stories: int, elapsed: float) -> str:
 
 NOTES = """\
 Read with care. The rules were fixed after round 1 on these very stories (see the next
-section), and 8 items only the fixed code reports were labelled afterwards (round 2), so
+section), and the items only the fixed code reports were labelled afterwards (round 2), so
 this is not an independent test. On these real stories, almost all outlets agree: the
 disagreement figure rests on the one or two slots reported, and recall (disagreements
 present but not reported) was not measured; the partly true one of round 1 (Saturday

@@ -93,12 +93,21 @@ def _without_attribution(sentence: str, pieces: list[tuple[int, int]]
         text = sentence[start:end]
         if _is_attribution(sentence, start, end):
             speaking = True
-        elif speaking and (len(text.split()) < 4 or _OPENER.match(text)):
+        elif speaking and _speaker_detail(text):
             continue
         else:
             speaking = False
             kept.append((start, end))
     return kept
+
+
+def _speaker_detail(text: str) -> bool:
+    """A name ("Inés Corbalán") or a circumstance ("ante varios cientos de trabajadores")
+    after a speaker, with no figure that would make it a claim."""
+    words = text.split()
+    if any(ch.isdigit() for ch in text):
+        return False
+    return len(words) < 4 or bool(_OPENER.match(text))
 
 
 def _is_attribution(sentence: str, start: int, end: int) -> bool:

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..embed.names import key_overlap, name_keys
 from ..embed.stopwords import stopwords_for
+from ..enrich.number_words import number_word_pattern
 from ..enrich.quantities import Quantity
 from .claim_anchors import DateSpan, person_keys
 from .claims_extract import ClaimCandidate
@@ -67,30 +68,41 @@ def quantity_slot(candidate: ClaimCandidate, quantity: Quantity) -> Slot | None:
 
 
 def _nearest_fate(candidate: ClaimCandidate, quantity: Quantity) -> str | None:
-    """The fate word nearest the number, if no other number of the clause is nearer to
-    it: in "four others were hurt when two gunmen opened fire" the hurt are four."""
+    """The fate this number counts: that of the nearest fate word the number owns. A fate
+    word belongs to the nearest number before it ("four others were hurt", "12 people
+    died"), else to the nearest after it ("injuring 11 workers", "погибли 12 человек"), so
+    that in "one man was killed and four others were hurt when two gunmen opened fire"
+    the killed are one, the hurt four, and the gunmen nobody."""
     text = candidate.text
-    spans = [_span(text, q) for q in candidate.quantities if q.kind in AMOUNT_KINDS]
+    numbers = [m.span() for m in _NUMBER_TOKEN.finditer(text)]
     own = _span(text, quantity)
     best, distance = None, None
     for name, pattern in _FATE_PATTERNS:
-        for match in pattern.finditer(text, max(0, own[0] - 40), own[1] + 60):
-            gap = _gap(own, match.span())
-            if any(_gap(other, match.span()) < gap for other in spans if other != own):
-                continue
-            if distance is None or gap < distance:
-                best, distance = name, gap
+        for match in pattern.finditer(text):
+            owner = _owner(numbers, match.span())
+            if owner is not None and own[0] <= owner[0] < own[1]:
+                gap = max(0, match.start() - own[1], own[0] - match.end())
+                if distance is None or gap < distance:
+                    best, distance = name, gap
     return best
+
+
+_NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|(?<!\w)(?:" + number_word_pattern()
+                           + r"|one|un|una|uno|ein|eine|einer|один|одна|одного)(?!\w)",
+                           re.IGNORECASE)
+
+
+def _owner(numbers: list[tuple[int, int]], fate: tuple[int, int]) -> tuple[int, int] | None:
+    before = [n for n in numbers if n[1] <= fate[0] and fate[0] - n[1] <= 40]
+    if before:
+        return max(before)
+    after = [n for n in numbers if n[0] >= fate[1] and n[0] - fate[1] <= 30]
+    return min(after) if after else None
 
 
 def _span(text: str, quantity: Quantity) -> tuple[int, int]:
     start = max(text.find(quantity.text), 0)
     return start, start + len(quantity.text)
-
-
-def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Characters between two spans (0 when they touch or overlap)."""
-    return max(0, b[0] - a[1], a[0] - b[1])
 
 
 def same_value(a: Quantity, b: Quantity) -> bool:
