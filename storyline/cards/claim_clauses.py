@@ -8,13 +8,13 @@ gluing back what cannot stand alone, gives clauses that align one to one:
 
 * a piece that only says who spoke ("the Kremlin announced Tuesday", "it added") is
   dropped: it is not a claim of its own;
-* an opening adverbial ("At the invitation of President Xi", "Just days before the
-  invasion was launched") joins the clause it introduces;
+* an opening adverbial ("At the invitation of President Xi", "Days before the invasion
+  was launched") joins the clause it introduces;
 * a relative clause ("The plant, which employs 400 people, will stay closed") joins both
   its neighbours, since cutting it would leave a predicate without its subject;
 * a closing subordinate or infinitive clause ("when a dryer overheated", "über Nacht die
-  Fenster geschlossen zu halten") and a closing date ("on Thursday and Friday this week")
-  join the clause before them;
+  Fenster geschlossen zu halten"), a hanging phrase ("including steady gas shipments") and
+  a closing date ("on Thursday and Friday this week") join the clause before them;
 * any piece too short to stand alone joins its neighbour.
 
 What remains apart is a main clause and the facts appended to it ("making the visit his
@@ -66,6 +66,14 @@ _RELATIVE = _first_word(
     r"which|who|whose|whom|where|que|quien|quienes|cuyo|cuya|donde|el cual|la cual|"
     r"welche|welcher|welches|wo|которы\w*|котор\w+|где|чей|чья")
 _INFINITIVE_END = re.compile(r"\bzu \w+$", re.IGNORECASE)
+# "Days before Russia launched ...", "Hours after the vote, ...": a time before a subordinator.
+_TIME_BEFORE_CLAUSE = re.compile(
+    r"^(?:\S+\s+){0,2}?(?:before|after|since|until|antes de|después de|desde|bevor|nachdem|"
+    r"vor|nach|seit|перед|после|до)\b", re.IGNORECASE)
+# A closing phrase that hangs on the clause before it: "..., including steady gas
+# shipments", "..., with the United States threatening to sanction banks".
+_HANGING = _first_word(r"including|such as|with|without|incluid[oa]s?|como|con|sin|"
+                       r"einschließlich|darunter|mit|ohne|включая|в том числе|с|без")
 
 
 def clause_spans(sentence: str, language: str | None = None) -> list[tuple[int, int]]:
@@ -92,6 +100,9 @@ def _without_attribution(sentence: str, pieces: list[tuple[int, int]]
     for start, end in pieces:
         text = sentence[start:end]
         if _is_attribution(sentence, start, end):
+            while kept and _speaker_detail(sentence[kept[-1][0]:kept[-1][1]]) and \
+                    len(kept) > 1:  # "..., another spokesman, Wang Wenbin, told reporters"
+                kept.pop()
             speaking = True
         elif speaking and _speaker_detail(text):
             continue
@@ -107,7 +118,7 @@ def _speaker_detail(text: str) -> bool:
     words = text.split()
     if any(ch.isdigit() for ch in text):
         return False
-    return len(words) < 4 or bool(_OPENER.match(text))
+    return len(words) < 4 or (len(words) <= 7 and bool(_OPENER.match(text)))
 
 
 def _is_attribution(sentence: str, start: int, end: int) -> bool:
@@ -136,13 +147,13 @@ def _glue_dependent(sentence: str, pieces: list[tuple[int, int]], language: str 
         else:
             glued.append([start, end])
         join_next = not last and (
-            (number == 0 and _OPENER.match(text) is not None)
+            (number == 0 and (_OPENER.match(text) or _TIME_BEFORE_CLAUSE.match(text)))
             or (number > 0 and _RELATIVE.match(text) is not None))
     return [(s, e) for s, e in glued]
 
 
 def _depends_on_previous(text: str, language: str | None) -> bool:
-    return bool(_SUBORDINATE.match(text) or _RELATIVE.match(text)
+    return bool(_SUBORDINATE.match(text) or _RELATIVE.match(text) or _HANGING.match(text)
                 or _INFINITIVE_END.search(text) or _mostly_date(text, language))
 
 

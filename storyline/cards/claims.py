@@ -23,7 +23,8 @@ from .claims_align import ClaimGroup, group_claims
 from .claims_compare import candidate_vectors
 from .claims_conflict import find_disagreements
 from .claims_slots import Disagreement
-from .claims_extract import ClaimCandidate, article_claims, embed_candidates, published_date
+from .claims_extract import SHARED_ENCODER, ClaimCandidate, article_claims, embed_candidates, \
+    published_date, resolve_embedder
 from .inputs import CardArticle
 
 __all__ = ["ClaimCandidate", "ClaimReport", "article_claims", "align_claims"]
@@ -44,19 +45,22 @@ class ClaimReport:
 
 
 def align_claims(articles: Sequence[CardArticle],
-                 claims: Mapping[str, Sequence[ClaimCandidate]], *, embedder=None,
+                 claims: Mapping[str, Sequence[ClaimCandidate]], *, embedder=SHARED_ENCODER,
                  language: str | None = None) -> ClaimReport:
     """Align the candidates of a story's articles into claims and disagreements.
 
-    ``claims`` maps article id to that article's candidates. Candidates without vectors are
-    embedded with ``embedder`` when one is given; otherwise hashed word vectors stand in
+    ``claims`` maps article id to that article's candidates. Candidates without vectors
+    (cached without an encoder) are embedded with ``embedder``, by default the shared
+    multilingual encoder; with ``embedder=None`` hashed word vectors stand in
     (same-language matches only). ``language`` picks the wording shown for a claim when
     its sources are in several languages.
     """
     by_id = {a.article_id: a for a in articles}
     candidates = _dated([c for a in articles for c in claims.get(a.article_id, ())], articles)
-    if embedder is not None and any(c.vector is None for c in candidates):
-        candidates = _with_vectors(candidates, embedder)
+    if any(c.vector is None for c in candidates):
+        embedder = resolve_embedder(embedder)
+        if embedder is not None:
+            candidates = _with_vectors(candidates, embedder)
     vectors = candidate_vectors(candidates)
     similarity = vectors @ vectors.T
     report = ClaimReport()

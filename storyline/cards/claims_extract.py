@@ -13,6 +13,7 @@ import base64
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date
 from typing import Sequence
 
@@ -27,12 +28,31 @@ from .claim_anchors import DateSpan, find_dates, find_names, find_quotes, find_s
     place_keys, speaker_keys
 from .inputs import CardArticle
 
-__all__ = ["ClaimCandidate", "article_claims", "published_date"]
+__all__ = ["ClaimCandidate", "SHARED_ENCODER", "article_claims", "published_date", "resolve_embedder"]
 
 logger = logging.getLogger(__name__)
 
 #: Sentences shorter than this many words state too little to be compared as claims.
 MIN_CLAIM_WORDS = 4
+
+#: The default ``embedder`` of the claim and summary stages: the multilingual sentence
+#: encoder, loaded once per process on first use (a second or two). Without an encoder
+#: only same-language wording can match ("first trip abroad" never meets "first foreign
+#: trip"); pass ``embedder=None`` for that cheaper, model-free behaviour.
+SHARED_ENCODER = "shared encoder"
+
+
+def resolve_embedder(embedder):
+    """The embedder to use for an ``embedder=`` argument (``SHARED_ENCODER``, None or one)."""
+    return _shared_encoder() if isinstance(embedder, str) and embedder == SHARED_ENCODER \
+        else embedder
+
+
+@lru_cache(maxsize=1)  # one model per process: loading it takes a second or two
+def _shared_encoder():
+    from ..embed.dense import UniversalSentenceEncoder
+
+    return UniversalSentenceEncoder(threads=1)
 
 
 @dataclass(frozen=True)
@@ -115,13 +135,14 @@ def published_date(article: CardArticle) -> date | None:
 
 
 def article_claims(article: CardArticle, sentences: Sequence[Sentence], *,
-                   embedder=None, entities: Sequence[Mention] | None = None,
+                   embedder=SHARED_ENCODER, entities: Sequence[Mention] | None = None,
                    title_entities: Sequence[Mention] | None = None) -> list[ClaimCandidate]:
     """The claim candidates of one article: its title and each declarative sentence.
 
     ``sentences`` are ``split_sentences(article.text, article.language)``. With an
-    ``embedder`` (``storyline.embed.dense.Embedder``) each candidate carries its sentence
-    vector and the vector of its longest quote, so that alignment needs no encoder.
+    ``embedder`` (``storyline.embed.dense.Embedder``; by default the shared multilingual
+    encoder) each candidate carries its sentence vector and the vector of its longest
+    quote, so that alignment needs no encoder.
     ``entities`` and ``title_entities`` are ``extract_entities`` of the text and of the
     title when the caller has them already; otherwise they are extracted here.
     """
@@ -138,6 +159,7 @@ def article_claims(article: CardArticle, sentences: Sequence[Sentence], *,
     candidates = [candidate for s, where, mentions in spans if _is_claim_like(s.text)
                   for candidate in _sentence_claims(article, s, where, published,
                                                     _inside(mentions, s.start, s.end))]
+    embedder = resolve_embedder(embedder)
     if embedder is not None and candidates:
         candidates = embed_candidates(candidates, embedder)
     return candidates
