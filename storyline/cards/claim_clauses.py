@@ -15,6 +15,7 @@ gluing back what cannot stand alone, gives clauses that align one to one:
 * a closing subordinate or infinitive clause ("when a dryer overheated", "über Nacht die
   Fenster geschlossen zu halten"), a hanging phrase ("including steady gas shipments") and
   a closing date ("on Thursday and Friday this week") join the clause before them;
+* a piece that opens with a verb ("will chair talks") joins its subject before it;
 * any piece too short to stand alone joins its neighbour.
 
 What remains apart is a main clause and the facts appended to it ("making the visit his
@@ -24,6 +25,7 @@ second trip to China in six months").
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from ..enrich.temporal import resolve_dates
 
@@ -66,6 +68,13 @@ _RELATIVE = _first_word(
     r"which|who|whose|whom|where|que|quien|quienes|cuyo|cuya|donde|el cual|la cual|"
     r"welche|welcher|welches|wo|которы\w*|котор\w+|где|чей|чья")
 _INFINITIVE_END = re.compile(r"\bzu \w+$", re.IGNORECASE)
+# A piece that opens with a verb is the predicate of the subject before it: "Castelia's
+# labour minister, Consuelo Arrieta, will chair talks", "El ministro, Rafael Amaru, se
+# reunirá". Case-sensitive: a capital starts a sentence of its own.
+_PREDICATE = re.compile(
+    r"^(?:will|would|has|have|had|is|are|was|were|can|could|may|might|must|should|did|"
+    r"does|said|says|se|ha|han|había|será|fue|es|está|están|hat|haben|wird|werden|ist|"
+    r"sind|war|waren|будет|будут|был|была|было|были|заявил\w*|сообщил\w*)\b")
 # "Days before Russia launched ...", "Hours after the vote, ...": a time before a subordinator.
 _TIME_BEFORE_CLAUSE = re.compile(
     r"^(?:\S+\s+){0,2}?(?:before|after|since|until|antes de|después de|desde|bevor|nachdem|"
@@ -138,28 +147,39 @@ def _glue_dependent(sentence: str, pieces: list[tuple[int, int]], language: str 
                     ) -> list[tuple[int, int]]:
     """Pieces with the dependent ones joined to the clause they depend on."""
     glued: list[list[int]] = []
-    join_next = False
+    join_next, opening = False, True  # opening: still before the first main clause
     for number, (start, end) in enumerate(pieces):
         text = sentence[start:end]
-        last = number == len(pieces) - 1
         if glued and (join_next or _depends_on_previous(text, language)):
+            if _PREDICATE.match(text) and len(glued) > 1 and \
+                    _words(sentence, *glued[-1]) < 4:  # "El ministro, Rafael Amaru, se reunirá"
+                glued.pop()
             glued[-1][1] = end
         else:
             glued.append([start, end])
-        join_next = not last and (
-            (number == 0 and (_OPENER.match(text) or _TIME_BEFORE_CLAUSE.match(text)))
+        chunk = sentence[glued[-1][0]:glued[-1][1]]
+        opening = opening and len(glued) == 1 and (
+            number == 0 or _words(sentence, start, end) < MIN_CLAUSE_WORDS
+            or _mostly_date(text, language))
+        join_next = number < len(pieces) - 1 and (
+            (opening and bool(_OPENER.match(chunk) or _TIME_BEFORE_CLAUSE.match(chunk)
+                              or _mostly_date(chunk, language)))
             or (number > 0 and _RELATIVE.match(text) is not None))
     return [(s, e) for s, e in glued]
 
 
 def _depends_on_previous(text: str, language: str | None) -> bool:
     return bool(_SUBORDINATE.match(text) or _RELATIVE.match(text) or _HANGING.match(text)
+                or _PREDICATE.match(text)
                 or _INFINITIVE_END.search(text) or _mostly_date(text, language))
+
+
+_ANY_DAY = date(2000, 1, 3)  # only whether words are a date matters here, not which day
 
 
 def _mostly_date(text: str, language: str | None) -> bool:
     """A piece that is little more than a date ("on Thursday and Friday this week")."""
-    covered = sum(len(m.text.split()) for m in resolve_dates(text, language, None))
+    covered = sum(len(m.text.split()) for m in resolve_dates(text, language, _ANY_DAY))
     return covered > 0 and covered * 2 >= len(text.split()) - 1
 
 
