@@ -179,6 +179,8 @@ _ANY_DAY = date(2000, 1, 3)  # only whether words are a date matters here, not w
 
 def _mostly_date(text: str, language: str | None) -> bool:
     """A piece that is little more than a date ("on Thursday and Friday this week")."""
+    if len(text.split()) > 8:
+        return False
     covered = sum(len(m.text.split()) for m in resolve_dates(text, language, _ANY_DAY))
     return covered > 0 and covered * 2 >= len(text.split()) - 1
 

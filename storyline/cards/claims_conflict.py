@@ -49,8 +49,9 @@ def find_disagreements(candidates: Sequence[ClaimCandidate], similarity: np.ndar
 
 def _quantity_disagreements(candidates, similarity, articles) -> list[Disagreement]:
     edges, labels, slots = [], {}, {}
+    elsewhen = {i for i, c in enumerate(candidates) if _of_another_year(c, articles)}
     for i, j, score in related_pairs(candidates, similarity, articles, RELATED["casualty"]):
-        if _of_another_year(candidates[i], articles) or _of_another_year(candidates[j], articles):
+        if i in elsewhen or j in elsewhen:
             continue
         for qa, qb, slot, _same in slot_pairs(candidates[i], candidates[j]):
             if score < RELATED["casualty" if slot.fate else "quantity"]:

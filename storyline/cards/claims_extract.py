@@ -189,6 +189,8 @@ _STAMP_WORDS = re.compile(r"\b(?:published|updated|last updated|posted|modified|
 
 def _is_stamp(text: str) -> bool:
     """Nothing but a date, times, words that stamp a page and maybe a byline's name."""
+    if len(text.split()) > 14 or not any(ch.isdigit() for ch in text):
+        return False  # stamps are short and carry a year or a time
     rest = text
     for mention in resolve_dates(text, None, None):
         rest = rest.replace(mention.text, " ")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -168,6 +169,7 @@ def _repeats(i: int, j: int, pool, similarity, same) -> bool:
     return bool(amounts_i) and amounts_i == _amounts(pool[j]) and similarity[i, j] >= 0.35
 
 
+@lru_cache(maxsize=4096)  # a pure function of the sentence: compared with every one taken
 def _amounts(p: _Pool) -> frozenset[tuple[float, str | None]]:
     return frozenset((q.value, q.unit) for q in extract_quantities(p.sentence.text,
                                                                   p.article.language)
