@@ -361,6 +361,62 @@ def export(db: str | None, with_cards: bool, out_dir: str, quiet: bool, as_json:
 
 
 @cli.command()
+@db_option
+@click.option("--host", help="Address to listen on (default 127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port (default 8321; 0: any free port).")
+@click.option("--token", metavar="TOKEN", envvar="STORYLINE_API_TOKEN",
+              help="Bearer token that ingestion over HTTP requires; without one it is off.")
+def serve(db: str | None, host: str | None, port: int | None, token: str | None) -> None:
+    """Serve the web UI and the HTTP API over a database, until Ctrl+C.
+
+    \b
+    Examples:
+      storyline serve --db news.db                  # then open http://127.0.0.1:8321/
+      storyline serve --port 9000 --token "$(openssl rand -hex 16)"
+      curl 'http://127.0.0.1:8321/api/v1/stories?limit=5'
+    """
+    from .serve.server import serve as run_server
+
+    run_server({"db": db, "host": host, "port": port, "api_token": token}, click.echo)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.option("--interval", type=float, metavar="SECONDS",
+              help="Seconds between polls of folders, files and globs (default 10; "
+                   "setting watch_interval).")
+@click.option("--feed-interval", type=float, metavar="SECONDS",
+              help="Seconds between polls of feed URLs (default 300; setting "
+                   "watch_feed_interval). A feed that is down is retried less often.")
+@click.option("--once", is_flag=True, help="Poll every source once, print the result, exit.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@json_option
+def watch(sources, db, interval, feed_interval, once, quiet, as_json) -> None:
+    """Keep polling folders, files, globs and feed URLs; ingest what is new or changed.
+
+    Prints one line per poll that found something (one JSON object per line with --json);
+    a source that cannot be read is reported once and retried. Stories update as articles
+    arrive, and 'storyline serve' on the same database shows them. A restart reads only
+    what changed meanwhile. Ctrl-C stops between two batches.
+
+    \b
+    Examples:
+      storyline watch ~/news/ --db news.db
+      storyline watch 'inbox/**/*.jsonl' https://example.org/feed.xml --feed-interval 600
+      storyline watch ~/news/ --once --json          # one poll, e.g. from cron
+    """
+    from .watch import stop_on_interrupt
+    from .watch.console import PollPrinter, stop_notice
+
+    printer = PollPrinter(as_json=as_json, quiet=quiet, always=once)
+    with Engine(db=db) as engine, stop_on_interrupt(stop_notice) as stop:
+        for report in engine.watch(list(sources), interval=interval, feed_interval=feed_interval,
+                                   once=once, stop=stop, progress=printer.tick):
+            printer.show(report)
+
+
+@cli.command()
 def settings() -> None:
     """Print a settings file with every setting, its default and what it does.
 

@@ -7,24 +7,30 @@ its own beyond the order of the calls and the batching.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from .errors import UserError
 from .extract import Prepared, finish, prepare
 from .settings import load_settings
 from .sources import FieldMapping, read_sources
+from .sources.fields import record_to_document
 from .store import open_store
 from .types import Article, RawDocument, Rejected, Story
 
 if TYPE_CHECKING:
     from .cardbuilder import CardBuilder
     from .cards.model import StoryCard
+    from .store.pages import ArticleHead, Changes, ListingCache, SearchResults, StoryListing
+    from .store.sqlite_watch import StoryUpdate
     from .storybuilder import StoryBuilder
+    from .watch import PollReport
+    from .watch.poller import Poller
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +77,7 @@ class Engine:
         self.store = open_store(self.settings["db"])
         self._stories: StoryBuilder | None = None
         self._cards: CardBuilder | None = None
+        self._poller: Poller | None = None  # storyline watch; remembers reported problems
 
     @property
     def story_builder(self) -> StoryBuilder:
@@ -301,6 +308,128 @@ class Engine:
         """Cards of the stories that changed (a failed card is logged and kept stale)."""
         if self.settings["cards"]:
             self.refresh_cards()
+
+    # -- serving: pages, search, live changes, posted articles (storyline serve) ---------
+
+    def story_listings(self, **filters: Any) -> list[StoryListing]:
+        """One page of stories with what a list shows (headline, counts, days), without
+        their member ids. Orders: ``rank`` (recency plus coverage), ``recent``, ``size``.
+        A ``cache`` (``get``/``put``) keeps listings between calls while stories stay."""
+        return self.store.story_listings(**filters)
+
+    def count_stories_among(self, story_ids: Sequence[str], **filters: Any) -> int:
+        return self.store.count_stories_among(story_ids, **filters)
+
+    def story_listing_page(self, story_ids: Sequence[str],
+                           cache: ListingCache | None = None) -> list[StoryListing]:
+        """``story_listings`` of the stories with these ids, in this order."""
+        return self.store.story_listing_page(story_ids, cache)
+
+    def article_heads(self, article_ids: Iterable[str]) -> list[ArticleHead]:
+        """Articles' metadata and story ids without their texts, in the given order."""
+        return self.store.article_heads(article_ids)
+
+    def article_head_page(self, **filters: Any) -> list[ArticleHead]:
+        """One page of articles as ``articles`` lists them, without their texts."""
+        return self.store.article_head_page(**filters)
+
+    def facet_counts(self) -> dict[str, list[tuple[str, int]]]:
+        """Languages and outlets with their article counts, most articles first."""
+        return self.store.facet_counts()
+
+    def search(self, query: str, **filters: Any) -> SearchResults:
+        """Full-text search over articles (and story titles): every word must occur,
+        "quoted phrases" as phrases, ``word*`` as a prefix. Filters as ``articles``."""
+        return self.store.search(query, **filters)
+
+    def data_version(self) -> int:
+        """Differs from its last value once anything was written by another connection."""
+        return self.store.data_version()
+
+    def change_seq(self) -> int:
+        """The store's change counter: it grows with every story change."""
+        return self.store.change_seq()
+
+    def changes(self, since: int = 0, limit: int = 100) -> Changes:
+        """Stories changed (created, updated, merged away) after change number ``since``."""
+        return self.store.changes(since, limit)
+
+    def ingest_records(self, records: Sequence[Mapping[str, Any]], *,
+                       origin: str = "api") -> tuple[IngestReport, list[dict[str, Any]]]:
+        """Ingest articles given as field mappings (``text``, ``title``, ``url``, ``date``,
+        ``outlet``, ``lang``, ...), as the HTTP API receives them.
+
+        Returns the report and one outcome per record, in order: ``index``, ``status``
+        (added, already_stored or rejected), ``article_id``, ``story_id`` and ``reason``.
+        """
+        mapping = FieldMapping.from_settings(self.settings)
+        limit = int(self.settings["max_document_mb"] * 2**20)
+        items = [record_to_document(record, f"{origin}#{index}", mapping, limit)
+                 for index, record in enumerate(records)]
+        docs = [item for item in items if isinstance(item, RawDocument)]
+        known = self.store.known_ids(doc.content_hash for doc in docs)
+        report = self.ingest_documents(items, sources=[origin])
+        reasons = {item.origin: item.reason for item in report.rejected}
+        stories = self.store.story_of(doc.content_hash for doc in docs)
+        outcomes = []
+        for index, item in enumerate(items):
+            article_id = item.content_hash if isinstance(item, RawDocument) else None
+            reason = reasons.get(item.origin)
+            status = ("rejected" if reason else
+                      "already_stored" if article_id in known else "added")
+            outcomes.append({"index": index, "status": status,
+                             "article_id": None if reason else article_id,
+                             "story_id": stories.get(article_id) if article_id else None,
+                             "reason": reason})
+        return report, outcomes
+
+    # -- watching (storyline watch) and feeds of stories ----------------------------------
+
+    def poll(self, sources: Sequence[str], *, stop: threading.Event | None = None,
+             progress: Progress | None = None) -> PollReport:
+        """Ingest what is new or changed in ``sources`` (folders, files, globs, feed URLs)
+        since they were last polled, by this process or an earlier one. A source that
+        fails is reported in the result and the others go on; ``stop`` ends the poll
+        between two batches."""
+        if not sources:
+            raise UserError("nothing to watch: give at least one folder, file, glob or feed URL")
+        if self._poller is None:
+            from .watch.poller import Poller
+
+            self._poller = Poller(self.store, self.settings, self.ingest_documents)
+        return self._poller.poll([str(s) for s in sources], stop=stop, progress=progress)
+
+    def watch(self, sources: Sequence[str], *, interval: float | None = None,
+              feed_interval: float | None = None, once: bool = False,
+              stop: threading.Event | None = None,
+              progress: Progress | None = None) -> Iterator[PollReport]:
+        """Poll ``sources`` whenever they are due until ``stop`` is set (after one poll of
+        every source with ``once``), yielding one report per poll. Intervals default to
+        the watch_interval and watch_feed_interval settings."""
+        from .watch import Schedule, watch_loop
+
+        intervals = {"interval": self.settings["watch_interval"] if interval is None else interval,
+                     "feed interval": self.settings["watch_feed_interval"]
+                     if feed_interval is None else feed_interval}
+        for name, seconds in intervals.items():
+            if seconds <= 0:
+                raise UserError(f"the {name} must be more than 0 seconds, got {seconds:g}")
+        schedule = Schedule([str(s) for s in sources], file_interval=intervals["interval"],
+                            feed_interval=intervals["feed interval"], start=time.monotonic())
+        stop = stop or threading.Event()
+        yield from watch_loop(lambda due: self.poll(due, stop=stop, progress=progress),
+                              schedule, stop=stop, once=once)
+
+    def story_updates(self, *, limit: int = 50,
+                      story_ids: Sequence[str] | None = None) -> list[StoryUpdate]:
+        """The most recently created or changed stories (among ``story_ids`` when given),
+        newest first, each with its update time and lead title: what feeds list."""
+        return self.store.story_updates(limit=limit, story_ids=story_ids)
+
+    def stored_card(self, story_id: str) -> StoryCard | None:
+        """The story's card when it is built and current, else ``None``; never builds one
+        (a feed lists fifty stories and must not wait for fifty builds)."""
+        return self.card_builder.read(story_id)
 
 
 def demo_corpus_path() -> Path:

@@ -63,6 +63,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("field_lang", "lang,language", "JSONL/CSV fields tried for the language."),
     Setting("field_subtitle", "subtitle,description,summary,dek",
             "JSONL/CSV fields tried for the subtitle (when not used as the body)."),
+    # -- storyline serve: the HTTP API and the web UI --
+    Setting("host", "127.0.0.1", "Address 'storyline serve' listens on; 0.0.0.0 opens the UI "
+            "and API to the network."),
+    Setting("port", 8321, "Port 'storyline serve' listens on."),
+    Setting("api_token", "", "Bearer token that the HTTP API's write endpoints (ingestion) "
+            "require; empty turns ingestion over HTTP off."),
+    Setting("cors_origins", "", "Comma-separated origins allowed to call the HTTP API from "
+            "a browser (CORS); empty allows none."),
+    Setting("max_request_mb", 10, "Largest HTTP request body the API accepts, in MB."),
+    Setting("max_post_articles", 1000, "Most articles one POST to the HTTP API may carry."),
+    Setting("poll_seconds", 5, "How often open pages ask the server for updated stories."),
+    # storyline watch
+    Setting("watch_interval", 10.0, "Seconds between two polls of a watched folder, file or glob."),
+    Setting("watch_feed_interval", 300.0,
+            "Seconds between two polls of a watched feed URL; a feed that is down is tried "
+            "again less and less often, up to an hour apart."),
+    Setting("watch_settle_seconds", 1.0,
+            "A file modified less than this many seconds ago may still be being written: "
+            "watch reads it at the next poll."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

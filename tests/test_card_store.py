@@ -34,9 +34,10 @@ def test_migration_creates_the_card_tables(fresh_store):
 
 def test_card_updates_when_an_article_joins_analysing_only_the_new_one(tmp_path, seed_files, monkeypatch):
     analysed = []
-    real = cardbuilder.analyse_article
-    monkeypatch.setattr(cardbuilder, "analyse_article",
-                        lambda a, anchor: analysed.append(a.article_id) or real(a, anchor))
+    real = cardbuilder.analyse_articles
+    monkeypatch.setattr(cardbuilder, "analyse_articles",
+                        lambda articles, anchors: analysed.extend(a.article_id for a in articles)
+                        or real(articles, anchors))
     db = str(tmp_path / "c.db")
     with Engine(db=db) as engine:
         engine.ingest([str(seed_files[0])])

@@ -129,3 +129,29 @@ def test_coverage_counts_wire_copies_once_and_buckets_by_hour():
 def test_a_story_of_empty_and_undated_articles_still_gets_a_card():
     card = card_of([article("e", "", None, None, published=None)])
     assert card.headline == "" and card.dates == () and card.coverage.articles == 1
+
+
+def test_one_kremlin_and_one_xi_across_four_languages():
+    articles = [
+        article("en", "The Kremlin said Xi Jinping will host Vladimir Putin.", "en", "Post"),
+        article("es", "Según el Kremlin, Xi Jinping recibirá a Vladimir Putin.", "es", "Diario"),
+        article("de", "Der Kreml teilte mit, Xi Jinping empfange Putin. Ein Sprecher des Kremls "
+                "sagte nichts.", "de", "Blatt"),
+        article("ru", "Кремль сообщил, что Си Цзиньпин примет Владимира Путина. Си сказал.", "ru",
+                "Вестник"),
+    ]
+    card = card_of(articles)
+    kremlin = [e for e in card.organisations if e.key.startswith("kreml")]
+    assert len(kremlin) == 1 and set(kremlin[0].languages) == {"en", "es", "de", "ru"}
+    xi = names(card.people)["Xi Jinping"]
+    assert set(xi.languages) == {"en", "es", "de", "ru"} and "Си" in xi.variants
+
+
+def test_a_range_and_the_day_it_starts_on_agree_and_the_range_is_shown():
+    card = card_of([
+        article("r", "The talks will be held on Wednesday and Thursday, June 19 and 20.", "en", "Post"),
+        article("w1", "The talks will open on Wednesday in Geneva.", "en", "Desk"),
+        article("w2", "Las conversaciones comenzarán el miércoles.", "es", "Diario"),
+    ])
+    assert len(card.dates) == 1
+    assert (card.dates[0].first, card.dates[0].last, card.dates[0].independent) == ("2024-06-19", "2024-06-20", 3)

@@ -70,3 +70,30 @@ def test_offsets_and_bad_input():
         assert (text * 3)[mention.start:mention.end] == mention.text
     assert extract_entities("", "en") == [] and extract_entities("", "ru") == []
     assert extract_entities("\x00\x01 ÿþ" * 500, None) == []
+
+
+def test_chinese_names_in_cyrillic_read_back_into_pinyin_by_palladius():
+    from storyline.enrich.palladius import palladius, pinyin_reading
+
+    # the table is generated from the rules: spot-check initials, finals and context cases
+    assert [palladius(i, f) for i, f in (("j", "in"), ("x", "i"), ("zh", "ou"), ("z", "i"),
+                                         ("h", "ui"), ("x", "uan"), ("", "ying"), ("", "wen"))] \
+        == ["цзинь", "си", "чжоу", "цзы", "хуэй", "сюань", "ин", "вэнь"]
+    pairs = {"Си Цзиньпин": "xi jinping", "Си Цзиньпином": "xi jinping", "Си": "xi",
+             "Хуа Чуньин": "hua chunying", "Ван Вэньбиня": "wang wenbin",
+             "Мао Цзэдуна": "mao zedong", "Чжоу Эньлая": "zhou enlai", "Ли Кэцян": "li keqiang"}
+    for cyrillic, pinyin in pairs.items():
+        assert entity_key(cyrillic) == pinyin == entity_key(pinyin.title()), cyrillic
+    # Russian names that happen to cut into Palladius syllables stay Russian
+    assert pinyin_reading(["путин"]) is None and entity_key("Путина") == "putin"
+    assert entity_key("Ленин") == "lenin" and entity_key("Владимир Путин") == "vladimir putin"
+
+
+def test_the_kremlin_in_german_spanish_and_russian():
+    german = by_text("Der Kreml teilte mit, ein Sprecher des Kremls sagte nichts.", "de")
+    assert german["Kreml"].kind == german["Kremls"].kind == "organisation"
+    spanish = by_text("Según el Kremlin, la visita será larga.", "es")
+    assert set(spanish) == {"Kremlin"} and spanish["Kremlin"].key == "kremlin"
+    russian = by_text("Кремль сообщил о визите. В Кремле подтвердили.", "ru")
+    assert russian["Кремль"].key == russian["Кремле"].key == "kreml"
+    assert by_text("The Kremlin said so.", "en")["Kremlin"].key == "kremlin"

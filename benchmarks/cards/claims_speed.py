@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results_file import write_section  # noqa: E402
+from results_file import SUMMARY_CLAIMS, write_section  # noqa: E402
 
 from storyline.cards.claims import align_claims, article_claims  # noqa: E402
 from storyline.cards.claims_extract import embed_candidates  # noqa: E402
@@ -117,7 +117,7 @@ def main() -> None:
     ])
     print(body)
     if args.write:
-        print(f"written to {write_section('speed', body)}")
+        print(f"written to {write_section('speed', body, SUMMARY_CLAIMS)}")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from results_file import write_section  # noqa: E402
+from results_file import SUMMARY_CLAIMS, write_section  # noqa: E402
 
 from storyline.cards.inputs import CardArticle  # noqa: E402
 from storyline.cards.summary import summarize  # noqa: E402
@@ -138,7 +138,7 @@ def main() -> None:
     ])
     print(body)
     if args.write:
-        print(f"written to {write_section('rouge', body)}")
+        print(f"written to {write_section('rouge', body, SUMMARY_CLAIMS)}")
 
 
 if __name__ == "__main__":

@@ -74,7 +74,9 @@ def _grouped(leads: Mapping[str, tuple[DateMention, CardArticle]]) -> tuple[Even
     dates = []
     for start, members in by_start.items():
         ranges = Counter((m.first, m.last) for m, _ in members)
-        first, last = max(ranges, key=lambda r: (ranges[r], r[1]))  # the commonest, then widest
+        # a range beats the single days that start it ("Wednesday" and "June 19 and 20" agree
+        # on 19-20); then the commonest, then the widest
+        first, last = max(ranges, key=lambda r: (r[1] > r[0], ranges[r], r[1]))
         articles = [a for _, a in members]
         dates.append(EventDate(
             first=first.isoformat(), last=last.isoformat(),

@@ -43,7 +43,7 @@ def story_entities(articles: Sequence[CardArticle], analyses: Mapping[str, Artic
         for in_title, mentions in ((True, analysis.title_entities), (False, analysis.entities)):
             for mention in mentions:
                 _gather(gathered[mention.key], mention, by_id[article_id], in_title)
-    merged = _merge_short_forms(gathered)
+    merged = _merge_short_forms(_merge_spelling_variants(gathered))
     groups = len({a.independence_key for a in articles}) or 1
     entities = [_entity(key, found, by_id, groups, language) for key, found in merged.items()]
     return sorted(entities, key=lambda e: (-e.salience, -e.mentions, e.name))
@@ -69,6 +69,30 @@ def _merge_short_forms(gathered: dict[str, _Gathered]) -> dict[str, _Gathered]:
             target = max(holders, key=lambda k: (sum(gathered[k].names.values()), k))
             _absorb(merged[target], merged.pop(key))
     return merged
+
+
+def _merge_spelling_variants(gathered: dict[str, _Gathered]) -> dict[str, _Gathered]:
+    """Fold one-word place and organisation keys that extend another by one or two letters
+    into the most mentioned of them: inflections and exonyms the key leaves apart ("kreml"
+    from German and Russian, "kremls", "kremlin")."""
+    merged = dict(gathered)
+    words = sorted((k for k in gathered if " " not in k and _kind(gathered[k]) != "person"),
+                   key=lambda k: (-sum(gathered[k].names.values()), k))
+    for key in words:
+        if key not in merged:
+            continue
+        for other in [k for k in words if k != key and k in merged and _spelling_variant(key, k)]:
+            _absorb(merged[key], merged.pop(other))
+    return merged
+
+
+def _spelling_variant(one: str, other: str) -> bool:
+    short, long = sorted((one, other), key=len)
+    return len(short) >= 5 and long.startswith(short) and len(long) - len(short) <= 2
+
+
+def _kind(found: _Gathered) -> str:
+    return found.kinds.most_common(1)[0][0]
 
 
 def _absorb(into: _Gathered, other: _Gathered) -> None:

@@ -16,12 +16,14 @@ A phrase counts as a role only if it holds a role noun (``entity_words.ROLE_NOUN
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .entity_words import ROLE_BOUNDARY, ROLE_PHRASES, role_nouns
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
 _CLAUSE_BREAK = re.compile(r"[.!?;:()\[\]\"“”«»\n]")
 _MAX_ROLE_WORDS = 5
+_APPOSITION_AFTER = re.compile(r",\s+([^,.;:()\n]{3,80})[,.;]")
 
 
 def find_role(text: str, start: int, end: int, language: str | None) -> str | None:
@@ -47,7 +49,7 @@ def _apposition_before(text: str, start: int, nouns: frozenset[str]) -> str | No
 
 
 def _apposition_after(text: str, end: int, nouns: frozenset[str]) -> str | None:
-    match = re.match(r",\s+([^,.;:()\n]{3,80})[,.;]", text[end:end + 90])
+    match = _APPOSITION_AFTER.match(text[end:end + 90])
     if not match:
         return None
     words = match.group(1).split()
@@ -96,4 +98,10 @@ def is_role_word(word: str, nouns: frozenset[str]) -> bool:
     # German compounds end in their role: "Regierungssprecherin", "Gewerkschaftschef"
     # German inflects them: "den Präsidenten"
     stems = (folded, folded[:-1], folded[:-2])
-    return any(stem in nouns for stem in stems) or any(folded.endswith(n) and len(n) >= 5 for n in nouns)
+    return any(stem in nouns for stem in stems) or folded.endswith(_compound_heads(nouns))
+
+
+@lru_cache(maxsize=16)  # one per noun set (a frozenset caches its own hash)
+def _compound_heads(nouns: frozenset[str]) -> tuple[str, ...]:
+    """Role nouns long enough to end a compound without chance matches."""
+    return tuple(noun for noun in nouns if len(noun) >= 5)

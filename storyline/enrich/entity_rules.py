@@ -19,15 +19,20 @@ import re
 from dataclasses import dataclass
 
 from .entity_roles import is_role_word
-from .entity_words import (GERMAN_DETERMINERS, GERMAN_NOUN_ENDINGS, ORGANISATION_WORDS,
-                           PLACE_ENDINGS, PLACE_PREPOSITIONS, SPEECH_VERBS, role_nouns)
+from .entity_words import (GERMAN_ARTICLE_NAMES, GERMAN_DETERMINERS, GERMAN_NOUN_ENDINGS,
+                           ORGANISATION_WORDS, PLACE_ENDINGS, PLACE_PREPOSITIONS, SPEECH_VERBS,
+                           is_organisation_word, role_nouns, word_stem)
 from .temporal_words import MONTHS, WEEKDAYS
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\n•–—]\s*$")
+_LAST_WORD = re.compile(r"([^\W\d_]+)[\s\u00a0]+$")
+_NEXT_WORD = re.compile(r",?[\s\u00a0]+([^\W\d_]+)")
 _CONNECTORS = frozenset({"von", "van", "de", "da", "di", "del", "bin", "al", "la", "le"})
 _CALENDAR = frozenset(form for table in (MONTHS, WEEKDAYS) for forms in table.values()
                       for form in forms)
+# "Außenministerium", "Zentralbank": German compounds end in their organisation word
+_COMPOUND_ORGANISATIONS = tuple(word for word in ORGANISATION_WORDS if len(word) >= 5)
 _FUNCTION_WORDS = frozenset("""the a an el la los las un una der die das den dem des ein eine
     и в на с по о не это этот эта как но a""".split()) | GERMAN_DETERMINERS
 
@@ -94,7 +99,8 @@ def _trim_run(run: list[_Token], attested: set[str]) -> list[_Token]:
     """Drop function words and an unattested sentence-initial word from the run's start."""
     while run and (run[0].text.lower() in _FUNCTION_WORDS or run[0].text in _CONNECTORS):
         run = run[1:]
-    if len(run) == 1 and run[0].sentence_start and run[0].text.lower() not in attested:
+    if (len(run) == 1 and run[0].sentence_start and run[0].text.lower() not in attested
+            and not is_organisation_word(run[0].text)):
         return []
     return run
 
@@ -111,7 +117,8 @@ def _judge(text: str, run: list[_Token], language: str | None) -> RuleName | Non
     start, end = run[0].start, run[-1].end
     words = [t.text.lower() for t in run]
     before, after = _word_before(text, start), _word_after(text, end)
-    if language == "de" and before in GERMAN_DETERMINERS and not _acronym(run[0].text):
+    if (language == "de" and before in GERMAN_DETERMINERS and not _acronym(run[0].text)
+            and not _german_article_name(words)):
         return None  # "die Regierung", "der neue Trainer"
     if _is_organisation(words) or (len(run) == 1 and _acronym(run[0].text)):
         return RuleName(start, end, "organisation")
@@ -125,12 +132,13 @@ def _judge(text: str, run: list[_Token], language: str | None) -> RuleName | Non
 
 
 def _short_forms(runs: list[list[_Token]], found: list[RuleName], text: str) -> list[RuleName]:
-    """Single words that repeat the last word of a person's full name found in the text."""
-    surnames = {text[n.start:n.end].split()[-1].lower() for n in found
+    """Single words that repeat the last word of a person's full name found in the text,
+    in any case ("Путина" after "Владимир Путин")."""
+    surnames = {word_stem(text[n.start:n.end].split()[-1]) for n in found
                 if n.kind == "person" and " " in text[n.start:n.end]}
     taken = {(n.start, n.end) for n in found}
     return [RuleName(run[0].start, run[0].end, "person") for run in runs
-            if len(run) == 1 and run[0].text.lower() in surnames
+            if len(run) == 1 and word_stem(run[0].text) in surnames
             and (run[0].start, run[0].end) not in taken]
 
 
@@ -138,13 +146,17 @@ def _acronym(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
+def _german_article_name(words: list[str]) -> bool:
+    first = words[0]
+    return first in GERMAN_ARTICLE_NAMES or (first.endswith("s") and first[:-1] in GERMAN_ARTICLE_NAMES)
+
+
 def _patronymic(word: str) -> bool:
     return word.lower().endswith(("вич", "вна", "ична", "чна"))
 
 
 def _is_organisation(words: list[str]) -> bool:
-    return any(w in ORGANISATION_WORDS or any(w.endswith(o) for o in ORGANISATION_WORDS if len(o) >= 5)
-               for w in words)
+    return any(is_organisation_word(w) or w.endswith(_COMPOUND_ORGANISATIONS) for w in words)
 
 
 def _not_common_noun(words: list[str], language: str | None) -> bool:
@@ -154,10 +166,10 @@ def _not_common_noun(words: list[str], language: str | None) -> bool:
 
 
 def _word_before(text: str, start: int) -> str:
-    match = re.search(r"([^\W\d_]+)[\s\u00a0]+$", text[max(0, start - 40):start])
+    match = _LAST_WORD.search(text[max(0, start - 40):start])
     return match.group(1).lower() if match else ""
 
 
 def _word_after(text: str, end: int) -> str:
-    match = re.match(r",?[\s\u00a0]+([^\W\d_]+)", text[end:end + 40])
+    match = _NEXT_WORD.match(text[end:end + 40])
     return match.group(1).lower() if match else ""

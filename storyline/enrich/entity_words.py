@@ -8,6 +8,8 @@ names. Lower case throughout.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 ROLE_NOUNS = {
     "en": """president vice-president prime minister foreign minister minister spokesman
         spokeswoman spokesperson governor mayor secretary-general secretary general secretary
@@ -49,7 +51,7 @@ ROLE_BOUNDARY = frozenset("""
 
 #: Words in a name that make it an organisation.
 ORGANISATION_WORDS = frozenset("""
-    ministry ministerio ministerium министерство мид kremlin kremlin кремль bank banco
+    ministry ministerio ministerium министерство мид kremlin kreml кремль bank banco
     party partido partei партия union unión gewerkschaft союз council consejo rat совет
     agency agencia agentur агентство company compañía konzern компания university
     universidad universität университет police policía polizei полиция army ejército armee
@@ -59,6 +61,11 @@ ORGANISATION_WORDS = frozenset("""
     правительство office oficina amt ведомство committee comité ausschuss комитет
     association asociación verband ассоциация group grupo gruppe группа
 """.split())
+
+#: Institutions named by one word that German writes after an article ("der Kreml", "des
+#: Kremls", "der Bundestag"): names, although a German determiner precedes them.
+GERMAN_ARTICLE_NAMES = frozenset("""kreml bundestag bundesrat bundeswehr bundesbank
+    élysée elysée pentagon vatikan weißen""".split())
 
 #: Prepositions after which a single capitalised word is usually a place.
 PLACE_PREPOSITIONS = frozenset("in nach aus bei nahe в во из на под около к до".split())
@@ -80,6 +87,35 @@ SPEECH_VERBS = frozenset("""sagte erklärte betonte teilte warnte kündigte
     сказал сказала заявил заявила сообщил сообщила отметил отметила подчеркнул подчеркнула""".split())
 
 
+#: Russian case endings, longest first ("Путиным", "Путина", "Кремле" -> "Путин", "Кремл").
+_RUSSIAN_ENDINGS = ("ами", "ями", "ым", "им", "ом", "ем", "ой", "ей", "ою", "а", "я", "у", "ю", "е",
+                    "ы", "и", "ь", "й")
+
+
+def word_stem(word: str) -> str:
+    """A lower-case word without its Russian case ending or German genitive -s, so that
+    inflected forms of one name compare equal ("Кремле", "Кремль"; "Kremls", "Kreml")."""
+    word = word.lower()
+    if "а" <= word[-1:] <= "я" or word[-1:] == "ё":
+        for ending in _RUSSIAN_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                return word[: -len(ending)]
+        return word
+    return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+@lru_cache(maxsize=1)
+def _organisation_stems() -> frozenset[str]:
+    return frozenset(map(word_stem, ORGANISATION_WORDS))
+
+
+def is_organisation_word(word: str) -> bool:
+    """Whether ``word`` (any case, any inflection) makes a name an organisation's."""
+    folded = word.lower()
+    return folded in ORGANISATION_WORDS or word_stem(folded) in _organisation_stems()
+
+
+@lru_cache(maxsize=None)  # called for every name found: build each set once
 def role_nouns(language: str | None) -> frozenset[str]:
     if language in ROLE_NOUNS:
         return frozenset(ROLE_NOUNS[language].split())

@@ -227,11 +227,149 @@ CREATE INDEX story_entities_key ON story_entities (entity_key, salience DESC, st
 CREATE INDEX story_entities_kind ON story_entities (kind, entity_key);
 """
 
+# Search, ranking and live changes for the web UI and HTTP API (storyline serve), all kept
+# by triggers so that every writer (ingest, cluster, watch, another process) keeps them true.
+# Statements inside a trigger carry no conflict clause: SQLite would replace it with the
+# clause of the statement that fired the trigger (an upsert's, which aborts on conflict).
+_NEXT_CHANGE = "(SELECT COALESCE(MAX(seq), 0) + 1 FROM story_changes)"
+
+
+def _record_change(row: str, deleted: int) -> str:
+    """Trigger body: give the story in ``row`` (new or old) the next change number."""
+    return (f"UPDATE story_changes SET seq = {_NEXT_CHANGE}, deleted = {deleted} "
+            f"WHERE story_id = {row}.story_id;\n"
+            f"INSERT INTO story_changes (story_id, seq, deleted) SELECT {row}.story_id, "
+            f"{_NEXT_CHANGE}, {deleted} WHERE NOT EXISTS "
+            f"(SELECT 1 FROM story_changes WHERE story_id = {row}.story_id);")
+
+
+# Front-page rank: the day of a story's latest article plus a coverage bonus of up to three
+# days, 3c / (c + 3), where c = outlets + languages - 2 (0 for one outlet in one language).
+# Plain arithmetic (no log) so that it needs no optional SQLite functions.
+_COVERAGE = "MAX(json_array_length({0}.outlets) + json_array_length({0}.languages) - 2, 0)"
+_RANK = (f"julianday({{0}}.last_seen) + 3.0 * {_COVERAGE} / ({_COVERAGE} + 3)")
+
+# Full text of articles: an external-content FTS5 index over the articles table (it stores
+# no second copy of the texts). Words are folded (case, accents) and English words stemmed
+# (porter: "collapse" finds "collapses"); other languages' words are kept whole. Its rows
+# are keyed by the articles' rowids, which VACUUM may renumber: after a VACUUM, run
+# SQLiteStore.rebuild_search().
+# Stories are searched by the distinct titles of their articles, refreshed whenever
+# story_write recomputes a story's size (every membership change does).
+M004_SEARCH = f"""
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, subtitle, text, content = 'articles', content_rowid = 'rowid',
+    tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, subtitle, text)
+    VALUES (new.rowid, new.title, new.subtitle, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, subtitle, text)
+    VALUES ('delete', old.rowid, old.title, old.subtitle, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, subtitle, text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, subtitle, text)
+    VALUES ('delete', old.rowid, old.title, old.subtitle, old.text);
+    INSERT INTO articles_fts (rowid, title, subtitle, text)
+    VALUES (new.rowid, new.title, new.subtitle, new.text);
+END;
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+
+CREATE VIRTUAL TABLE stories_fts USING fts5(
+    story_id UNINDEXED, titles, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE TRIGGER stories_fts_update AFTER UPDATE OF size ON stories BEGIN
+    DELETE FROM stories_fts WHERE rowid = new.rowid;
+    INSERT INTO stories_fts (rowid, story_id, titles)
+    SELECT new.rowid, new.story_id, group_concat(title, ' | ') FROM (
+        SELECT DISTINCT a.title AS title FROM story_members AS m
+        JOIN articles AS a ON a.article_id = m.article_id
+        WHERE m.story_id = new.story_id AND a.title IS NOT NULL LIMIT 200);
+END;
+CREATE TRIGGER stories_fts_delete AFTER DELETE ON stories BEGIN
+    DELETE FROM stories_fts WHERE rowid = old.rowid;
+END;
+INSERT INTO stories_fts (rowid, story_id, titles)
+SELECT s.rowid, s.story_id, (SELECT group_concat(title, ' | ') FROM (
+    SELECT DISTINCT a.title AS title FROM story_members AS m
+    JOIN articles AS a ON a.article_id = m.article_id
+    WHERE m.story_id = s.story_id AND a.title IS NOT NULL LIMIT 200))
+FROM stories AS s;
+
+ALTER TABLE stories ADD COLUMN rank REAL;
+CREATE INDEX stories_rank ON stories (rank DESC, story_id, size, first_seen, last_seen);
+CREATE TRIGGER stories_rank_update AFTER UPDATE OF last_seen, languages, outlets ON stories
+BEGIN
+    UPDATE stories SET rank = {_RANK.format("new")} WHERE story_id = new.story_id;
+END;
+UPDATE stories SET rank = {_RANK.format("stories")};
+
+-- One row per story: the change number of its latest change. MAX(seq) is the store's
+-- change counter; it only grows, so a page that saw N asks what changed after N.
+CREATE TABLE story_changes (
+    story_id TEXT PRIMARY KEY,
+    seq      INTEGER NOT NULL,
+    deleted  INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX story_changes_seq ON story_changes (seq);
+CREATE TRIGGER story_changes_insert AFTER INSERT ON stories BEGIN
+    {_record_change("new", 0)}
+END;
+CREATE TRIGGER story_changes_update
+AFTER UPDATE OF size, first_seen, last_seen, languages, outlets ON stories BEGIN
+    {_record_change("new", 0)}
+END;
+CREATE TRIGGER story_changes_delete AFTER DELETE ON stories BEGIN
+    {_record_change("old", 1)}
+END;
+INSERT INTO story_changes (story_id, seq, deleted)
+SELECT story_id, row_number() OVER (ORDER BY story_id), 0 FROM stories;
+"""
+
+# storyline watch: what has been read from each watched source, so that a restart reads only
+# what is new or changed. Files are keyed by the source the user named and the path found
+# under it; a feed keeps its HTTP validators and the ids of the entries already read.
+M005_WATCH = """
+CREATE TABLE watch_files (
+    source       TEXT NOT NULL,          -- the folder, file or glob as the user gave it
+    path         TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    mtime_ns     INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,          -- sha256 of the bytes; read when size or mtime change
+    read_at      TEXT NOT NULL,
+    PRIMARY KEY (source, path)
+) WITHOUT ROWID;
+
+CREATE TABLE watch_feeds (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    checked_at    TEXT,
+    changed_at    TEXT,                  -- last answer with content (not 304)
+    failures      INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT
+);
+
+-- content_hash is the entry's document key: an entry edited under the same id is read again.
+CREATE TABLE watch_entries (
+    url          TEXT NOT NULL,
+    entry_id     TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    seen_at      TEXT NOT NULL,
+    PRIMARY KEY (url, entry_id)
+) WITHOUT ROWID;
+
+-- Feeds list stories newest-updated first; watch counts the stories a poll updated.
+CREATE INDEX stories_updated ON stories (updated_at DESC, story_id);
+"""
+
 #: Every migration in the order it is applied. Append only.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
     ("m002_stories", M002_STORIES),
     ("m003_cards", M003_CARDS),
+    ("m004_search", M004_SEARCH),
+    ("m005_watch", M005_WATCH),
 )
 
 _CREATE_LEDGER = (

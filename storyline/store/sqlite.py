@@ -19,8 +19,11 @@ from .migrations import apply_migrations
 from .sqlite_cards import SQLiteCardsMixin
 from .sqlite_features import SQLiteFeaturesMixin
 from .sqlite_open import connect_sqlite
+from .sqlite_pages import SQLitePagesMixin
+from .sqlite_search import SQLiteSearchMixin
 from .sqlite_stats import collect_stats
 from .sqlite_stories import SQLiteStoriesMixin
+from .sqlite_watch import SQLiteWatchMixin
 from .story_write import refresh_stories
 
 logger = logging.getLogger(__name__)
@@ -46,11 +49,13 @@ _ORDER_BY = {
 }
 
 
-class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteCardsMixin, Store):
+class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteCardsMixin, SQLiteSearchMixin,
+                  SQLitePagesMixin, SQLiteWatchMixin, Store):
     """Articles and stories in one SQLite file (or in memory with ``":memory:"``).
 
-    The story engine's methods live in the two mixins; this class supplies the connection
-    and the transactions they run in.
+    The story engine's and the cards' methods live in mixins, search and page reads (web
+    UI, HTTP API) in two more; this class supplies the connection and the transactions
+    they run in.
     """
 
     def __init__(self, location: str):
