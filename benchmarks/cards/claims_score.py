@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from claims_stories import DATA, chosen_stories, claim_report, items, read_labels  # noqa: E402
-from results_file import write_section  # noqa: E402
+from results_file import SUMMARY_CLAIMS, write_section  # noqa: E402
 
 from storyline.embed.dense import UniversalSentenceEncoder  # noqa: E402
 
@@ -57,7 +57,8 @@ def main() -> None:
         if item["key"] not in labels:
             print("unlabelled:", item["key"])
     if args.write:
-        print(f"written to {write_section('claims-precision', _section(table, len(stories), elapsed))}")
+        section = _section(table, len(stories), elapsed)
+        print(f"written to {write_section('claims-precision', section, SUMMARY_CLAIMS)}")
 
 
 def score(found: list[dict], labels: dict) -> str:
