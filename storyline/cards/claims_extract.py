@@ -28,9 +28,14 @@ from .claim_anchors import DateSpan, find_dates, find_names, find_quotes, find_s
     place_keys, speaker_keys
 from .inputs import CardArticle
 
-__all__ = ["ClaimCandidate", "SHARED_ENCODER", "article_claims", "published_date", "resolve_embedder"]
+__all__ = ["CLAIMS_VERSION", "ClaimCandidate", "SHARED_ENCODER", "article_claims",
+           "published_date", "resolve_embedder"]
 
 logger = logging.getLogger(__name__)
+
+#: Bumped when what ``article_claims`` gives changes: candidates cached by an older version
+#: should be recomputed (the card builder can fold it into its analysis version).
+CLAIMS_VERSION = 2
 
 #: Sentences shorter than this many words state too little to be compared as claims.
 MIN_CLAIM_WORDS = 4

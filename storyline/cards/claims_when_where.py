@@ -72,11 +72,18 @@ def _has_day_number(candidate: ClaimCandidate) -> bool:
 
 
 def _dates_an_event(candidate: ClaimCandidate) -> bool:
-    """One date, not in a condition ("if the stoppage lasted beyond Thursday")."""
-    return len(candidate.dates) == 1 and not _CONDITIONAL.search(candidate.text)
+    """One date, neither in a condition ("if the stoppage lasted beyond Thursday") nor a
+    bound ("a red warning until Monday", "bis Montag"): those say when nothing happened."""
+    if len(candidate.dates) != 1 or _CONDITIONAL.search(candidate.text):
+        return False
+    at = candidate.text.find(candidate.dates[0].text)
+    return at < 0 or not _BOUND.search(candidate.text[max(0, at - 25):at])
 
 
 _CONDITIONAL = re.compile(r"\b(?:if|unless|si|wenn|falls|если)\b", re.IGNORECASE)
+_BOUND = re.compile(r"\b(?:until|till|through|by|beyond|before|after|no later than|hasta|"
+                    r"antes del?|después del?|bis|vor|nach|до|после|к)\s+(?:the\s+|el\s+|la\s+|"
+                    r"dem\s+|zum\s+)?$", re.IGNORECASE)
 
 
 def _date_key(span) -> str:
