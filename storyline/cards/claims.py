@@ -22,9 +22,9 @@ from .claim_anchors import find_dates
 from .claims_align import ClaimGroup, group_claims
 from .claims_compare import candidate_vectors
 from .claims_conflict import find_disagreements
+from .claims_extract import CLAIMS_VERSION, SHARED_ENCODER, ClaimCandidate, article_claims, \
+    embed_candidates, published_date, resolve_embedder
 from .claims_slots import Disagreement
-from .claims_extract import CLAIMS_VERSION, SHARED_ENCODER, ClaimCandidate, article_claims, embed_candidates, \
-    published_date, resolve_embedder
 from .inputs import CardArticle
 
 __all__ = ["CLAIMS_VERSION", "ClaimCandidate", "ClaimReport", "article_claims", "align_claims"]

@@ -188,7 +188,8 @@ _WEB_ADDRESS = re.compile(r"https?\s*:\s*/\s*/|\bwww\s*\.\s*\w", re.IGNORECASE)
 _STAMP_WORDS = re.compile(r"\b(?:published|updated|last updated|posted|modified|"
                           r"actualizado|publicado|aktualisiert|veröffentlicht|обновлено|"
                           r"опубликовано|at|um|a las|в|am|pm|a\.m\.|p\.m\.|gmt|bst|utc|"
-                          r"cet|est|edt|pst|uhr|ago|minutes?|hours?|days?|weeks?|months?|by|von|por|"
+                          r"cet|est|edt|pst|uhr|ago|minutes?|hours?|days?|weeks?|months?|"
+                          r"by|von|por|"
                           r"[\d:.,/()+-]+)\b", re.IGNORECASE)
 
 
@@ -227,6 +228,7 @@ def _sentence_claims(article: CardArticle, sentence: Sentence, where: str,
 
 
 def _speaker_keys(text: str, speaker: str | None, mentions: list[Mention]) -> tuple[str, ...]:
+    """Entity keys of the people named inside the speaker phrase of ``text``."""
     at = text.find(speaker) if speaker else -1
     inside = [m for m in mentions if at <= m.start and m.end <= at + len(speaker)] \
         if at >= 0 else []

@@ -1,12 +1,14 @@
 """Disagreements about when and where: the day an event happens, the town it happens in.
 
 Two sentences disagree about a date when they are related (encoder cosine at least
-``RELATED_DATE``), each gives one date, and the dates differ, with three exceptions that
-news makes common: a day inside the other's range is no conflict ("June 18 and 19", "on
-Tuesday [18]"); two articles of different days that each date their event to their own
-day report two days' news; and an article that gives one event a weekday and a day number
-is read by its day number, since a weekday's direction (last or next) is guessed from the
-tense.
+``RELATED_DATE``), each gives one date, and the dates differ, with exceptions that news
+makes common: a date in a condition or a bound ("if it lasts beyond Thursday", "until
+Monday") dates no event; a day inside the other's range is no conflict ("June 18 and 19",
+"on Tuesday [18]"); two articles of different days that each date their event to their own
+day report two days' news; weekdays and yearless dates read against publication days more
+than ``MAX_DAYS_APART`` apart are not compared; and an article that gives one event a
+weekday and a day number is read by its day number, since a weekday's direction (last or
+next) is guessed from the tense.
 
 Places are compared only between sources in one language (see ``place_disagreements``).
 """
@@ -26,7 +28,10 @@ __all__ = ["RELATED_DATE", "RELATED_PLACE", "date_disagreements", "place_disagre
 
 logger = logging.getLogger(__name__)
 
-#: Sentence similarity above which two sentences may date or place the same event.
+#: Sentence similarity above which two sentences may date or place the same event. The
+#: date bar was lowered from 0.62 to 0.58 for a translated pair of the blast fixture
+#: (0.62 between en and de); the place bar raised from 0.62 to 0.75 on the labelled
+#: benchmark stories (benchmarks/results/summary_claims.md).
 RELATED_DATE = 0.58
 RELATED_PLACE = 0.75
 #: Dates read against publication days further apart than this are not compared.
@@ -38,8 +43,8 @@ def date_disagreements(candidates, similarity, articles) -> list[Disagreement]:
     edges, labels = [], {}
     for i, j, score in related_pairs(candidates, similarity, articles, RELATED_DATE):
         a, b = candidates[i], candidates[j]
-        if not (_dates_an_event(a) and _dates_an_event(b)) or _news_of_their_days(a, b, articles) \
-                or not _read_alike(a, b, articles):
+        if not (_dates_an_event(a) and _dates_an_event(b) and _read_alike(a, b, articles)) \
+                or _news_of_their_days(a, b, articles):
             continue
         na, nb = (i, _date_key(a.dates[0])), (j, _date_key(b.dates[0]))
         labels[na], labels[nb] = na[1], nb[1]
