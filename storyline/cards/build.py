@@ -35,6 +35,7 @@ def build_card(story_id: str, articles: Sequence[CardArticle],
     headline, source = choose_headline(articles, language=language, centrality=centrality)
     entities = story_entities(articles, analyses, language=language, outlets=outlets)
     sentences = {a: list(x.sentences) for a, x in analyses.items()}
+    candidates = sections.restore_claims({a: x.claims for a, x in analyses.items()})
     card = StoryCard(
         story_id=story_id, headline=headline,
         headline_article_id=source.article_id if source else None,
@@ -45,8 +46,8 @@ def build_card(story_id: str, articles: Sequence[CardArticle],
         places=_top(entities, "place"),
         coverage=coverage(articles),
         summary=tuple(sections.summary(articles, sentences, count=summary_sentences,
-                                       language=language)),
-        claims=sections.claims(articles, {a: list(x.claims) for a, x in analyses.items()}),
+                                       language=language, claims=candidates)),
+        claims=sections.claims(articles, candidates),
         built_at=built_at or datetime.now(timezone.utc).isoformat(timespec="seconds"))
     return card, entities
 
