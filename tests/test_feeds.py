@@ -4,28 +4,18 @@ first, card headlines and summaries, text that stays text, and the HTTP routes."
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from fastapi.testclient import TestClient
 
 from storyline import Engine
-from storyline.engine import demo_corpus_path
+from storyline.serve.app import create_app
 from storyline.serve.feeds import FeedEntry, FeedInfo, atom_feed, entries_for, json_feed, rfc3339
 
 BASE = "http://testserver/"
 NASTY = 'Fire <script>alert("x")</script> & <b>smoke</b>\x00\x1b in “Lumo”'
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """The demo corpus ingested once, with stories and cards (about 15 s)."""
-    db = tmp_path_factory.mktemp("feeds") / "demo.db"
-    with Engine(db=str(db)) as engine:
-        engine.ingest([str(demo_corpus_path())])
-    return db
 
 
 def _entry(**changes) -> FeedEntry:
@@ -122,9 +112,8 @@ def test_demo_feed_lists_stories_newest_update_first_with_cards(demo_db):
     assert not parsed.bozo and len(parsed.entries) == len(entries)
 
 
-def test_an_update_moves_a_story_to_the_top(demo_db, tmp_path):
-    db = tmp_path / "copy.db"
-    shutil.copy(demo_db, db)
+def test_an_update_moves_a_story_to_the_top(db_copy, tmp_path):
+    db = db_copy("feed-update.db")
     with Engine(db=str(db), cards=False, watch_settle_seconds=0) as engine:
         last = engine.story_updates()[-1].story
         lead = engine.article(last.article_ids[0])
@@ -147,10 +136,7 @@ def test_an_update_moves_a_story_to_the_top(demo_db, tmp_path):
 
 @pytest.fixture(scope="module")
 def client(demo_db):
-    app_module = pytest.importorskip("storyline.serve.app")
-    from fastapi.testclient import TestClient
-
-    with TestClient(app_module.create_app({"db": str(demo_db)})) as test_client:
+    with TestClient(create_app({"db": str(demo_db)})) as test_client:
         yield test_client
 
 
