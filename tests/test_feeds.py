@@ -44,7 +44,7 @@ def test_atom_is_valid_xml_and_titles_stay_text():
     assert entry.title == NASTY.replace("\x00", "").replace("\x1b", "")
     assert entry.id == "urn:storyline:story:s1" and entry.link == f"{BASE}stories/s1"
     assert entry.updated == "2026-11-22T10:00:00Z"
-    assert [t.term for t in entry.tags] == ["en", "es"]
+    assert [(t.term, t.label) for t in entry.tags] == [("en", "English"), ("es", "Spanish")]
     assert "&lt;i&gt;fire&lt;/i&gt;" in entry.content[0].value  # escaped inside the HTML
 
 
@@ -56,7 +56,10 @@ def test_json_feed_is_version_1_1_and_feedparser_reads_it():
     assert "<script>" not in first["content_html"] and "&lt;script&gt;" not in first["title"]
     assert "Global &lt;Desk&gt;" in first["content_html"]
     assert first["_storyline"]["independent_reports"] == 2
-    assert second["summary"] == "3 articles (2 independent) from 2 outlets in en, es"
+    assert second["summary"] == ("3 articles (2 independent reports) from 2 outlets, "
+                                 "in English and Spanish")
+    assert _entry(articles=1, independent_reports=1, outlets=(), languages=("ru",)
+                  ).counts == "1 article, in Russian"  # no count that says nothing
     _check_json_feed(json.loads(json.dumps(document)))
     assert [item["id"] for item in document["items"]] == ["urn:storyline:story:s1",
                                                            "urn:storyline:story:s2"]

@@ -30,6 +30,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from ..engine import Engine
 from .api import ERRORS
+from .views import language_name
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +75,19 @@ class FeedEntry:
 
     @property
     def counts(self) -> str:
+        """Like "5 articles (3 independent reports) from 4 outlets, in English and Spanish"."""
+        copies = (f" ({self.independent_reports} independent report"
+                  f"{'s' if self.independent_reports != 1 else ''})"
+                  if self.independent_reports != self.articles else "")
         outlets = len(self.outlets)
-        return (f"{self.articles} article{'s' if self.articles != 1 else ''} "
-                f"({self.independent_reports} independent)"
+        return (f"{self.articles} article{'s' if self.articles != 1 else ''}{copies}"
                 + (f" from {outlets} outlet{'s' if outlets != 1 else ''}" if outlets else "")
-                + (f" in {', '.join(self.languages)}" if self.languages else ""))
+                + (f", in {_and([language_name(code) for code in self.languages])}"
+                   if self.languages else ""))
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @dataclass(frozen=True)
@@ -121,7 +130,8 @@ def atom_feed(feed: FeedInfo) -> str:
         _add(node, "summary", " ".join(entry.summary) or entry.counts, type="text")
         _add(node, "content", _entry_html(entry), type="html")
         for language in entry.languages:
-            _add(node, "category", term=language, label=f"language: {language}")
+            _add(node, "category", term=language, label=language_name(language))
+    ElementTree.indent(root)  # readable when a browser shows the feed as text
     body = ElementTree.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body
 
