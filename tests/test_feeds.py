@@ -4,28 +4,18 @@ first, card headlines and summaries, text that stays text, and the HTTP routes."
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 from xml.etree import ElementTree
 
 import feedparser
 import pytest
+from fastapi.testclient import TestClient
 
 from storyline import Engine
-from storyline.engine import demo_corpus_path
+from storyline.serve.app import create_app
 from storyline.serve.feeds import FeedEntry, FeedInfo, atom_feed, entries_for, json_feed, rfc3339
 
 BASE = "http://testserver/"
 NASTY = 'Fire <script>alert("x")</script> & <b>smoke</b>\x00\x1b in “Lumo”'
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """The demo corpus ingested once, with stories and cards (about 15 s)."""
-    db = tmp_path_factory.mktemp("feeds") / "demo.db"
-    with Engine(db=str(db)) as engine:
-        engine.ingest([str(demo_corpus_path())])
-    return db
 
 
 def _entry(**changes) -> FeedEntry:
@@ -54,7 +44,7 @@ def test_atom_is_valid_xml_and_titles_stay_text():
     assert entry.title == NASTY.replace("\x00", "").replace("\x1b", "")
     assert entry.id == "urn:storyline:story:s1" and entry.link == f"{BASE}stories/s1"
     assert entry.updated == "2026-11-22T10:00:00Z"
-    assert [t.term for t in entry.tags] == ["en", "es"]
+    assert [(t.term, t.label) for t in entry.tags] == [("en", "English"), ("es", "Spanish")]
     assert "&lt;i&gt;fire&lt;/i&gt;" in entry.content[0].value  # escaped inside the HTML
 
 
@@ -66,7 +56,10 @@ def test_json_feed_is_version_1_1_and_feedparser_reads_it():
     assert "<script>" not in first["content_html"] and "&lt;script&gt;" not in first["title"]
     assert "Global &lt;Desk&gt;" in first["content_html"]
     assert first["_storyline"]["independent_reports"] == 2
-    assert second["summary"] == "3 articles (2 independent) from 2 outlets in en, es"
+    assert second["summary"] == ("3 articles (2 independent reports) from 2 outlets, "
+                                 "in English and Spanish")
+    assert _entry(articles=1, independent_reports=1, outlets=(), languages=("ru",)
+                  ).counts == "1 article, in Russian"  # no count that says nothing
     _check_json_feed(json.loads(json.dumps(document)))
     assert [item["id"] for item in document["items"]] == ["urn:storyline:story:s1",
                                                            "urn:storyline:story:s2"]
@@ -122,9 +115,8 @@ def test_demo_feed_lists_stories_newest_update_first_with_cards(demo_db):
     assert not parsed.bozo and len(parsed.entries) == len(entries)
 
 
-def test_an_update_moves_a_story_to_the_top(demo_db, tmp_path):
-    db = tmp_path / "copy.db"
-    shutil.copy(demo_db, db)
+def test_an_update_moves_a_story_to_the_top(db_copy, tmp_path):
+    db = db_copy("feed-update.db")
     with Engine(db=str(db), cards=False, watch_settle_seconds=0) as engine:
         last = engine.story_updates()[-1].story
         lead = engine.article(last.article_ids[0])
@@ -147,10 +139,7 @@ def test_an_update_moves_a_story_to_the_top(demo_db, tmp_path):
 
 @pytest.fixture(scope="module")
 def client(demo_db):
-    app_module = pytest.importorskip("storyline.serve.app")
-    from fastapi.testclient import TestClient
-
-    with TestClient(app_module.create_app({"db": str(demo_db)})) as test_client:
+    with TestClient(create_app({"db": str(demo_db)})) as test_client:
         yield test_client
 
 

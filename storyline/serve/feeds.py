@@ -29,10 +29,13 @@ from xml.etree import ElementTree
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from ..engine import Engine
+from .api import ERRORS
+from .views import language_name
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/feeds", tags=["feeds"])
+# The API's error answers (JSON ``ErrorBody`` with a reason), as under /api/v1.
+router = APIRouter(prefix="/feeds", tags=["feeds"], responses=ERRORS)
 
 ENTRIES = 50  # per feed: what feed readers expect; older updates have been read already
 SEARCH_STORIES = 200  # stories a search feed picks its newest updates from
@@ -72,11 +75,19 @@ class FeedEntry:
 
     @property
     def counts(self) -> str:
+        """Like "5 articles (3 independent reports) from 4 outlets, in English and Spanish"."""
+        copies = (f" ({self.independent_reports} independent report"
+                  f"{'s' if self.independent_reports != 1 else ''})"
+                  if self.independent_reports != self.articles else "")
         outlets = len(self.outlets)
-        return (f"{self.articles} article{'s' if self.articles != 1 else ''} "
-                f"({self.independent_reports} independent)"
+        return (f"{self.articles} article{'s' if self.articles != 1 else ''}{copies}"
                 + (f" from {outlets} outlet{'s' if outlets != 1 else ''}" if outlets else "")
-                + (f" in {', '.join(self.languages)}" if self.languages else ""))
+                + (f", in {_and([language_name(code) for code in self.languages])}"
+                   if self.languages else ""))
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @dataclass(frozen=True)
@@ -119,7 +130,8 @@ def atom_feed(feed: FeedInfo) -> str:
         _add(node, "summary", " ".join(entry.summary) or entry.counts, type="text")
         _add(node, "content", _entry_html(entry), type="html")
         for language in entry.languages:
-            _add(node, "category", term=language, label=f"language: {language}")
+            _add(node, "category", term=language, label=language_name(language))
+    ElementTree.indent(root)  # readable when a browser shows the feed as text
     body = ElementTree.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body
 
@@ -245,6 +257,16 @@ def _entity_feed(request: Request, key: str) -> FeedInfo:
                     entries_for(engine, base, [row["story_id"] for row in rows]))
 
 
+def _feed_responses(media_type: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {media_type: {}}, "description": "The feed."},
+            304: {"description": "Not Modified: the reader's copy (``If-None-Match``) is "
+                                 "current."}}
+
+
+ATOM_RESPONSES = _feed_responses(ATOM_TYPE.split(";")[0])
+JSON_FEED_RESPONSES = _feed_responses(JSON_FEED_TYPE.split(";")[0])
+
+
 def _respond(request: Request, body: str, media_type: str) -> Response:
     """The feed, or 304 when the reader already has this version (same ETag)."""
     etag = '"' + hashlib.sha256(body.encode("utf-8")).hexdigest()[:32] + '"'
@@ -256,14 +278,14 @@ def _respond(request: Request, body: str, media_type: str) -> Response:
 
 
 @router.get("/stories.atom", response_class=Response,
-            responses={200: {"content": {"application/atom+xml": {}}}})
+            responses=ATOM_RESPONSES)
 def stories_atom(request: Request, q: Query_ = None) -> Response:
     """New and updated stories as Atom 1.0 (with ``q``: those a search finds)."""
     return _respond(request, atom_feed(_stories_feed(request, q)), ATOM_TYPE)
 
 
 @router.get("/stories.json", response_class=Response,
-            responses={200: {"content": {"application/feed+json": {}}}})
+            responses=JSON_FEED_RESPONSES)
 def stories_json(request: Request, q: Query_ = None) -> Response:
     """New and updated stories as JSON Feed 1.1 (with ``q``: those a search finds)."""
     body = json.dumps(json_feed(_stories_feed(request, q)), ensure_ascii=False)
@@ -271,14 +293,14 @@ def stories_json(request: Request, q: Query_ = None) -> Response:
 
 
 @router.get("/entity/{key}.atom", response_class=Response,
-            responses={200: {"content": {"application/atom+xml": {}}}})
+            responses=ATOM_RESPONSES)
 def entity_atom(request: Request, key: EntityKey) -> Response:
     """New and updated stories that involve a person, place or organisation, as Atom."""
     return _respond(request, atom_feed(_entity_feed(request, key)), ATOM_TYPE)
 
 
 @router.get("/entity/{key}.json", response_class=Response,
-            responses={200: {"content": {"application/feed+json": {}}}})
+            responses=JSON_FEED_RESPONSES)
 def entity_json(request: Request, key: EntityKey) -> Response:
     """New and updated stories that involve a person, place or organisation, as JSON Feed."""
     body = json.dumps(json_feed(_entity_feed(request, key)), ensure_ascii=False)
