@@ -196,10 +196,17 @@ def stories(db, since, until, outlet, language, min_size, order, limit, offset, 
         rows = engine.stories(**filters, order=order, limit=limit, offset=offset)
         total = engine.count_stories(**filters)
         titles = {s.story_id: engine.article(s.article_ids[0]) for s in rows}
+        headlines = _headlines(engine, rows)
     if as_json:
         _emit({"total": total, "stories": [render.story_summary(s, titles[s.story_id]) for s in rows]})
     else:
-        render.story_table(rows, titles, total, offset)
+        render.story_table(rows, titles, total, offset, headlines)
+
+
+def _headlines(engine: Engine, rows) -> dict[str, str]:
+    """Card headlines of the stories whose card is built (never builds one)."""
+    cards = {s.story_id: engine.stored_card(s.story_id) for s in rows}
+    return {sid: card.headline for sid, card in cards.items() if card and card.headline}
 
 
 @cli.command()
@@ -306,7 +313,7 @@ def demo(db: str | None, quiet: bool) -> None:
         top = engine.stories(order="size", limit=10)
         click.echo("\nStories:")
         render.story_table(top, {s.story_id: engine.article(s.article_ids[0]) for s in top},
-                           engine.count_stories(), 0)
+                           engine.count_stories(), 0, _headlines(engine, top))
         example = next(iter(engine.articles(language="en", limit=1)), None)
         render.next_steps(engine.settings["db"], example and example.article_id, top[0].story_id if top else None)
 
