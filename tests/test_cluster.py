@@ -60,7 +60,7 @@ def test_batch_finds_the_stories_and_ignores_order():
 
 def test_time_window_keeps_identical_texts_apart():
     groups = _articles(stories=1, per_story=2)
-    far = Group("late", 1, groups[0].dense.copy(), dict(groups[0].lexical), dict(groups[0].names), 500.0, 500.0)
+    far = Group("late", 1, groups[0].dense.copy(), groups[0].lexical, groups[0].names, 500.0, 500.0)
     clusters = cluster_groups(groups + [far], WEIGHTS)
     assert ["late"] in clusters
 
