@@ -352,7 +352,7 @@ def test_a_database_from_before_stories_is_migrated(tmp_path):
     conn.close()
     with open_store(path) as store:
         applied = [r[0] for r in store.conn.execute("SELECT name FROM _migrations")]
-        assert applied == ["m001_articles", "m002_stories"]
+        assert applied == ["m001_articles", "m002_stories", "m006_story_features"]
         assert store.article("old1") == article
         assert store.unassigned_article_ids() == ["old1"]
         store.save_story_updates([row("s1", 1)], [("old1", "s1", 1.0)], [])

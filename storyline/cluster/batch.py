@@ -34,7 +34,7 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
     members = {g.key: [g.key] for g in ordered}
     live = {g.key: g.copy() for g in ordered}
     parent = _join_duplicates(live, members, duplicate_links)
-    edges = _candidate_pairs(ordered, weights, neighbours)
+    edges = candidate_pairs(ordered, weights, neighbours)
     adjacency: dict[str, set[str]] = defaultdict(set)
     for a, b in edges:
         a, b = parent(a), parent(b)
@@ -66,7 +66,7 @@ def _join_duplicates(live, members, links):
     return find
 
 
-def _candidate_pairs(groups: Sequence[Group], weights: Weights, k: int) -> set[tuple[str, str]]:
+def candidate_pairs(groups: Sequence[Group], weights: Weights, k: int) -> set[tuple[str, str]]:
     """Nearest neighbours by dense and by lexical similarity, searched within date blocks."""
     pairs: set[tuple[str, str]] = set()
     for queries, pool in _blocks(groups, weights.window_days):

@@ -112,7 +112,7 @@ class OnlineClusterer:
         story = Group(story_id_for(article.key), 0, np.zeros_like(article.dense))
         story.absorb(article)
         self._put(story)
-        self._set_members(story.key, [article])
+        self._set_members(story.key, [article], [article])
         return story.key
 
     def _join(self, target: str, article: Group, forced: list[str]) -> None:
@@ -138,7 +138,7 @@ class OnlineClusterer:
         members = self._known_members(sorted(neighbourhood))
         if members is None or sum(len(m) for m in members.values()) < 2:
             return
-        parts = regroup(members, self.weights, self._links)
+        parts = regroup(members, self.weights, self._links, set(self.stories) - neighbourhood)
         for story_id, articles in parts.items():
             if story_id not in self.stories or [a.key for a in articles] != [
                     a.key for a in self._members[story_id]]:

@@ -7,8 +7,9 @@ mean of the pair scores between two groups is exactly what ``linkage.link`` comp
 their running sums, so this agrees with ``cluster_groups`` on the same articles.
 
 Stories keep their ids where they keep their members: each group of the result takes the
-id of the old story most of its members come from (larger groups choose first), and a
-group that takes no old id is named after its earliest member.
+id of the old story most of its members come from (larger groups choose first; on a tie,
+the story one of its members opened), and a group that takes no old id is named after its
+earliest member whose name is free.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from .linkage import Group, Weights
 from .sparse import SparseSum, stack
 
 
-def regroup(members: Mapping[str, list[Group]], weights: Weights,
-            links: Mapping[str, set[str]]) -> dict[str, list[Group]]:
+def regroup(members: Mapping[str, list[Group]], weights: Weights, links: Mapping[str, set[str]],
+            taken: set[str] = frozenset()) -> dict[str, list[Group]]:
     """New stories (id -> member articles, sorted by key) for the articles of ``members``
-    (story id -> member articles); duplicate ``links`` always stay together."""
+    (story id -> member articles); duplicate ``links`` always stay together; ids in
+    ``taken`` (other live stories) are not given out."""
     from .online import story_id_for  # the naming rule lives with the online clusterer
 
     articles = sorted((a for group in members.values() for a in group), key=lambda a: a.key)
@@ -34,9 +36,14 @@ def regroup(members: Mapping[str, list[Group]], weights: Weights,
         votes: dict[str, int] = {}
         for i in part:
             votes[home[articles[i].key]] = votes.get(home[articles[i].key], 0) + 1
-        free = [s for s in sorted(votes, key=lambda s: (-votes[s], s)) if s not in result]
-        founder = min((articles[i] for i in part), key=lambda a: (a.first is None, a.first or 0.0, a.key))
-        result[free[0] if free else story_id_for(founder.key)] = [articles[i] for i in part]
+        named = {story_id_for(articles[i].key) for i in part}  # the stories their members opened
+        free = [s for s in sorted(votes, key=lambda s: (-votes[s], s not in named, s)) if s not in result]
+        if not free:  # named after its earliest member whose name is not in use
+            by_age = sorted((articles[i] for i in part), key=lambda a: (a.first is None, a.first or 0.0, a.key))
+            free = [n for n in map(story_id_for, (a.key for a in by_age))
+                    if n not in result and n not in members and n not in taken]
+            free += [f"s{by_age[0].key}-{n}" for n in range(len(members) + 1)]  # all taken
+        result[free[0]] = [articles[i] for i in part]
     return result
 
 

@@ -192,10 +192,18 @@ CREATE TABLE counters (
 );
 """
 
+# The story engine's features also keep the article's language (so that re-clustering does
+# not read every article) and its numbers (a signal of their own).
+M006_STORY_FEATURES = """
+ALTER TABLE features ADD COLUMN language TEXT;
+ALTER TABLE features ADD COLUMN numbers BLOB NOT NULL DEFAULT x'';
+"""
+
 #: Every migration in the order it is applied. Append only.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
     ("m002_stories", M002_STORIES),
+    ("m006_story_features", M006_STORY_FEATURES),
 )
 
 _CREATE_LEDGER = (
