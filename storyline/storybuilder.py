@@ -164,14 +164,22 @@ class StoryBuilder:
         a story with a member whose features are missing is left out (not fully known)."""
         members = self.store.story_members(story_ids)
         rows = self.store.features(a for ids in members.values() for a in ids)
-        groups = {story: [_group_of(rows[a]) for a in ids] for story, ids in members.items()
+        groups = {story: [_group_of(rows[a], self._language_if_unknown(rows[a])) for a in ids]
+                  for story, ids in members.items()
                   if all(a in rows for a in ids)}
         links = [(a, b) for a, b, *_ in self.store.duplicate_links(rows)]
         return groups, links
 
+    def _language_if_unknown(self, row: FeatureRow) -> str | None:
+        """Features stored before m006_story_features lack the language: read the article."""
+        if row.language is not None:
+            return row.language
+        article = self.store.article(row.article_id)
+        return article.language if article else None
+
     def recluster(self) -> int:
         """Batch: cluster every stored article again from its stored features."""
-        groups = [_group_of(row) for row in self.store.iter_features()]
+        groups = [_group_of(row, self._language_if_unknown(row)) for row in self.store.iter_features()]
         missing = self.store.unassigned_article_ids()
         known = {g.key for g in groups}
         todo = [a for a in (self.store.article(i) for i in missing if i not in known) if a]
@@ -224,10 +232,10 @@ def _unpack_sparse(blob: bytes) -> dict[int, float]:
     return SparseVector.from_bytes(blob).to_dict() if blob else {}
 
 
-def _group_of(row: FeatureRow) -> Group:
+def _group_of(row: FeatureRow, language: str | None) -> Group:
     dense = np.frombuffer(row.dense, dtype="<f4").astype("float32")
     return Group.of_article(row.article_id, dense, _unpack_sparse(row.lexical), _unpack_sparse(row.names),
-                            _unpack_sparse(row.numbers), row.day, row.language)
+                            _unpack_sparse(row.numbers), row.day, language)
 
 
 def _row(group: Group) -> StoryRow:
