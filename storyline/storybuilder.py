@@ -65,7 +65,8 @@ class StoryBuilder:
         groups, rows = [], []
         for article, vector, term_weights in zip(articles, dense, terms):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies).to_dict()
-            text = f"{article.title or ''}\n{article.text}"
+            # the lexical window: a long crawled page's tail is teasers of other stories
+            text = f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
             keys, figures = _hashed(name_keys(names(text))), _hashed(numbers(text))
             day = day_of(article.published)
             vector = vector.astype("float32")

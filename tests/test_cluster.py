@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -162,7 +163,7 @@ def test_every_signal_averages_exactly_over_member_pairs():
 def test_regrouping_on_the_pair_matrix_agrees_with_batch_clustering():
     for seed in range(3):
         groups = _mixed(seed, count=12)
-        weights = Weights(**{**FITTED.__dict__, "threshold": 4.0})
+        weights = replace(FITTED, threshold=4.0)
         scores = pair_scores(groups, weights)
         assert scores[0, 1] == pytest.approx(link(groups[0], groups[1], weights).score, abs=1e-5)
         by_matrix = sorted(sorted(groups[i].key for i in part) for part in agglomerate(groups, weights, {}))

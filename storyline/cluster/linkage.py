@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -63,10 +64,10 @@ class Weights:
     same_language: float = 0.0
     time_scale_days: float = 3.0
 
-    @property
-    def coefficients(self) -> np.ndarray:
-        return np.array([self.dense, self.lexical, self.cross_language, self.names,
-                         self.numbers, self.time, self.gap, self.dated, self.same_language])
+    @cached_property
+    def coefficients(self) -> tuple[float, ...]:
+        return (self.dense, self.lexical, self.cross_language, self.names, self.numbers,
+                self.time, self.gap, self.dated, self.same_language)
 
 
 @dataclass
@@ -159,7 +160,7 @@ def signals(a: Group, b: Group, time_scale_days: float) -> tuple[float, ...]:
 
 def link(a: Group, b: Group, weights: Weights) -> Link:
     values = signals(a, b, weights.time_scale_days)
-    score = float(np.dot(weights.coefficients, values))
+    score = sum(w * v for w, v in zip(weights.coefficients, values))
     return Link(score, values, within_window(a, b, weights.window_days))
 
 

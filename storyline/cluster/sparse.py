@@ -56,9 +56,11 @@ class SparseSum:
     def dot(self, other: SparseSum) -> float:
         if not self or not other:
             return 0.0
-        _, mine, theirs = np.intersect1d(self.ids, other.ids, assume_unique=True,
-                                         return_indices=True)
-        return float(np.dot(self.weights[mine].astype(np.float64), other.weights[theirs]))
+        small, large = (self, other) if len(self) <= len(other) else (other, self)
+        where = np.searchsorted(large.ids, small.ids)
+        where[where == len(large.ids)] = 0
+        shared = large.ids[where] == small.ids
+        return float(np.dot(small.weights[shared].astype(np.float64), large.weights[where[shared]]))
 
     def heaviest(self, count: int) -> dict[int, float]:
         """The ``count`` heaviest terms, as shares of the vector's length."""
