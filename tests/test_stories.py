@@ -141,3 +141,21 @@ def test_eval_command_scores_a_gold_file(tmp_path):
     assert result["docs"] == 6 and result["gold_clusters"] == 2
     assert result["pairwise"]["f1"] == 1.0 and result["pred_clusters"] == 2
     assert {"bcubed", "adjusted_rand", "seconds", "articles_per_second"} <= set(result)
+
+
+def test_a_mixed_stream_is_scored_per_part(tmp_path):
+    from storyline.evaluation import evaluate_clustering
+
+    path = tmp_path / "mixed.jsonl"
+    texts = {"a:quake": ["A strong earthquake shook Varno on Friday, damaging two hundred homes.",
+                         "Two hundred homes were damaged when an earthquake hit Varno on Friday."],
+             "b:vote": ["Lakemoor's council voted on Thursday to close the old tram depot."]}
+    with path.open("w", encoding="utf-8") as out:
+        for cluster, bodies in texts.items():
+            for i, text in enumerate(bodies):
+                out.write(json.dumps({"doc_id": f"{cluster.split(':')[0]}:{i}{cluster}", "cluster_id": cluster,
+                                      "date": "2024-06-07", "title": text[:40], "text": text}) + "\n")
+    result = evaluate_clustering(str(path), "online", parts=lambda doc_id: doc_id.split(":", 1)[0])
+    assert set(result["parts"]) == {"a", "b"}
+    assert result["parts"]["a"]["docs"] == 2 and result["parts"]["b"]["docs"] == 1
+    assert result["parts"]["a"]["pairwise"]["f1"] == result["pairwise"]["f1"] == 1.0

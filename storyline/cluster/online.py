@@ -17,6 +17,7 @@ the greedy result, which bounds the cost of one assignment.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -31,6 +32,9 @@ _CANDIDATES = 10
 #: article's story (in log-odds: e^-2, a pair about 7 times less likely than even).
 _REGROUP_MARGIN = 2.0
 _LARGEST_REGROUP = 60
+#: Stories whose member articles stay in memory (least recently touched go first; the
+#: loader reads them again when needed): bounds memory on a long online run.
+_MEMBERS_KEPT = 20_000
 
 #: Reads the member articles (as groups of one) of stored stories, and the duplicate
 #: links between them: the clusterer's window onto what an earlier run stored.
@@ -70,7 +74,7 @@ class OnlineClusterer:
         self._days = np.full((64, 2), np.nan)  # first and last day of each row's story
         self._terms = TermIndex()
         self._load_members = members
-        self._members: dict[str, list[Group]] = {}  # story -> member articles, where known
+        self._members: OrderedDict[str, list[Group]] = OrderedDict()  # story -> members, where known
         self._story_of: dict[str, str] = {}  # article -> story, for the known members
         self._links: dict[str, set[str]] = {}  # duplicate links between known articles
         self._redirect: dict[str, str] = {}  # a story that no longer exists -> its successor
@@ -169,10 +173,16 @@ class OnlineClusterer:
 
     def _set_members(self, story_id: str, articles: list[Group], moved: Sequence[Group] = ()) -> None:
         self._members[story_id] = sorted(articles, key=lambda a: a.key)
+        self._members.move_to_end(story_id)
         for article in articles:
             self._story_of[article.key] = story_id
         for article in moved:
             self.moved[article.key] = story_id
+        while len(self._members) > _MEMBERS_KEPT and self._load_members is not None:
+            _, forgotten = self._members.popitem(last=False)  # stored long ago: reloadable
+            for article in forgotten:
+                if self._story_of.get(article.key) not in self._members:
+                    self._story_of.pop(article.key, None)
 
     def story_of(self, article_key: str, stored: str | None = None) -> str | None:
         """The story an article is in now: known here, else its ``stored`` story followed
