@@ -219,10 +219,11 @@ class Engine:
     def count_articles(self, **filters: Any) -> int:
         return self.store.count_articles(**filters)
 
-    def cluster(self) -> int:
-        """Batch mode: cluster the whole archive again; the result does not depend on the
-        order articles arrived in. Returns the number of stories."""
-        return self.story_builder.recluster()
+    def cluster(self, since: str | None = None, until: str | None = None) -> int:
+        """Batch mode: cluster the whole archive (or the articles published from ``since``
+        to ``until``, ISO dates) again; the result does not depend on the order articles
+        arrived in. Returns the number of stories the clustered articles form."""
+        return self.story_builder.recluster(since, until)
 
     def stories(self, **filters: Any) -> list[Story]:
         return self.store.stories(**filters)

@@ -178,8 +178,10 @@ class StoryBuilder:
         article = self.store.article(row.article_id)
         return article.language if article else None
 
-    def recluster(self) -> int:
-        """Batch: cluster every stored article again from its stored features."""
+    def recluster(self, since: str | None = None, until: str | None = None) -> int:
+        """Batch: cluster every stored article again from its stored features; returns the
+        number of stories. With ``since``/``until`` (ISO dates) only the stories active in
+        that range are clustered again: their members and the range's articles."""
         groups = [_group_of(row, self._language_if_unknown(row)) for row in self.store.iter_features()]
         missing = self.store.unassigned_article_ids()
         known = {g.key for g in groups}
@@ -187,20 +189,39 @@ class StoryBuilder:
         groups += self.features(todo)
         if todo:
             self.duplicates(todo)
+        touched: set[str] = set()
+        if since is not None or until is not None:
+            first, last = day_of(since) or -np.inf, day_of(until) or np.inf
+            in_range = [g.key for g in groups if g.first is not None and first <= g.first <= last]
+            touched = set(self.store.story_of(in_range).values())
+            chosen = set(in_range) | {a for ids in self.store.story_members(touched).values() for a in ids}
+            groups = [g for g in groups if g.key in chosen]
         links = [(a, b) for a, b, *_ in self.store.duplicate_links()]
         clusters = cluster_groups(groups, self.weights, duplicate_links=links)
-        by_key = {g.key: g for g in groups}
+        stories, members = self._stories_of(clusters, {g.key: g for g in groups}, touched)
+        if since is None and until is None:
+            self.store.replace_all_stories(stories, members)
+        else:
+            new = {s.story_id for s in stories}
+            self.store.save_story_updates(stories, members, sorted(touched - new))
+        self._online = None  # rebuilt from the new states when next needed
+        return len(stories)
+
+    def _stories_of(self, clusters: list[list[str]], by_key: dict[str, Group], replaced: set[str]):
+        """Story rows and memberships, each story named after its earliest member (a name
+        held by a story that is not being replaced is not taken)."""
         stories, members = [], []
         for keys in clusters:
             founder = min(keys, key=lambda k: (by_key[k].first is None, by_key[k].first or 0.0, k))
-            story = Group(story_id_for(founder), 0, np.zeros_like(by_key[founder].dense))
+            story_id = story_id_for(founder)
+            if replaced and story_id not in replaced and self.store.story_states_for([story_id]):
+                story_id = "s" + founder
+            story = Group(story_id, 0, np.zeros_like(by_key[founder].dense))
             for key in keys:
                 story.absorb(by_key[key])
                 members.append((key, story.key, 1.0))
             stories.append(_row(story))
-        self.store.replace_all_stories(stories, members)
-        self._online = None  # rebuilt from the new states when next needed
-        return len(stories)
+        return stories, members
 
 
 def day_of(published: str | None) -> float | None:

@@ -159,3 +159,19 @@ def test_a_mixed_stream_is_scored_per_part(tmp_path):
     assert set(result["parts"]) == {"a", "b"}
     assert result["parts"]["a"]["docs"] == 2 and result["parts"]["b"]["docs"] == 1
     assert result["parts"]["a"]["pairwise"]["f1"] == result["pairwise"]["f1"] == 1.0
+
+
+def test_clustering_a_date_range_keeps_stories_whole_and_the_rest_alone(tmp_path):
+    docs = _demo_documents()
+    with Engine(db=str(tmp_path / "range.db")) as engine:
+        engine.ingest_documents(docs)
+        engine.cluster()
+        before = {s.story_id: s.article_ids for s in engine.stories(limit=1000)}
+        dated = sorted(a.published[:10] for a in engine.articles(limit=1000) if a.published)
+        middle = dated[len(dated) // 2]
+        assert engine.cluster(since=middle, until=middle) < len(before)
+        after = {s.story_id: s.article_ids for s in engine.stories(limit=1000)}
+        assert engine.store.unassigned_article_ids() == []
+        engine.cluster()
+        again = {s.story_id: s.article_ids for s in engine.stories(limit=1000)}
+    assert after == before and again == before
