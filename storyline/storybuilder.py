@@ -141,7 +141,8 @@ class StoryBuilder:
             duplicates = sorted(linked.get(group.key, ()))
             stories = {online.story_of(other, stored.get(other)) for other in duplicates}
             result = online.assign(group, stories - {None}, duplicates)
-            scores[group.key] = _probability(result.link.score - self.weights.threshold) if result.link else 1.0
+            joined = result.link is not None
+            scores[group.key] = _probability(result.link.score - self.weights.threshold) if joined else 1.0
         return self._save_online(online, scores)
 
     def _save_online(self, online: OnlineClusterer, scores: dict[str, float]) -> int:

@@ -154,8 +154,8 @@ def signals(a: Group, b: Group, time_scale_days: float) -> tuple[float, ...]:
     cross = dense - same_language_dense if a.by_language and b.by_language else 0.0
     lexical = a.lexical.dot(b.lexical) / pairs
     time, gap, dated = _time_signals(a.days, b.days, time_scale_days)
-    return (dense, lexical, cross, a.names.dot(b.names) / pairs, a.numbers.dot(b.numbers) / pairs, time / pairs, gap / pairs, dated / pairs,
-            same_language)
+    return (dense, lexical, cross, a.names.dot(b.names) / pairs, a.numbers.dot(b.numbers) / pairs,
+            time / pairs, gap / pairs, dated / pairs, same_language)
 
 
 def link(a: Group, b: Group, weights: Weights) -> Link:

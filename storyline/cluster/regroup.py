@@ -39,7 +39,8 @@ def regroup(members: Mapping[str, list[Group]], weights: Weights, links: Mapping
         named = {story_id_for(articles[i].key) for i in part}  # the stories their members opened
         free = [s for s in sorted(votes, key=lambda s: (-votes[s], s not in named, s)) if s not in result]
         if not free:  # named after its earliest member whose name is not in use
-            by_age = sorted((articles[i] for i in part), key=lambda a: (a.first is None, a.first or 0.0, a.key))
+            by_age = sorted((articles[i] for i in part),
+                            key=lambda a: (a.first is None, a.first or 0.0, a.key))
             free = [n for n in map(story_id_for, (a.key for a in by_age))
                     if n not in result and n not in members and n not in taken]
             free += [f"s{by_age[0].key}-{n}" for n in range(len(members) + 1)]  # all taken
