@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .cluster import Group, OnlineClusterer, Weights, cluster_groups, pack, story_id_for, unpack
 from .dedup import DupCandidate, band_keys, exact_key, is_near_duplicate, signature
@@ -136,6 +137,14 @@ class StoryBuilder:
             linked.setdefault(a, set()).add(b)
             linked.setdefault(b, set()).add(a)
         stored = self.store.story_of({x for pair in links for x in pair})
+        with threadpool_limits(self.settings["threads"]):  # BLAS threads beyond cores thrash
+            scores = self._assign_all(online, groups, linked, stored)
+        return self._save_online(online, scores)
+
+    def _assign_all(self, online: OnlineClusterer, groups: list[Group], linked: dict[str, set[str]],
+                    stored: dict[str, str]) -> dict[str, float]:
+        """Assign each article in turn; returns how sure each membership is (the pair
+        model's probability for the story joined, 1.0 for an article that opened one)."""
         scores: dict[str, float] = {}
         for group in groups:
             duplicates = sorted(linked.get(group.key, ()))
@@ -143,7 +152,7 @@ class StoryBuilder:
             result = online.assign(group, stories - {None}, duplicates)
             joined = result.link is not None
             scores[group.key] = _probability(result.link.score - self.weights.threshold) if joined else 1.0
-        return self._save_online(online, scores)
+        return scores
 
     def _save_online(self, online: OnlineClusterer, scores: dict[str, float]) -> int:
         changed, deleted, moved = online.take_changes()
@@ -198,7 +207,8 @@ class StoryBuilder:
             chosen = set(in_range) | {a for ids in self.store.story_members(touched).values() for a in ids}
             groups = [g for g in groups if g.key in chosen]
         links = [(a, b) for a, b, *_ in self.store.duplicate_links()]
-        clusters = cluster_groups(groups, self.weights, duplicate_links=links)
+        with threadpool_limits(self.settings["threads"]):
+            clusters = cluster_groups(groups, self.weights, duplicate_links=links)
         stories, members = self._stories_of(clusters, {g.key: g for g in groups}, touched)
         if since is None and until is None:
             self.store.replace_all_stories(stories, members)

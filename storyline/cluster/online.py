@@ -137,8 +137,8 @@ class OnlineClusterer:
 
     def _regroup(self, neighbourhood: set[str]) -> None:
         """Batch agglomeration over the members of ``neighbourhood``, replacing its stories."""
-        if sum(self.stories[s].size for s in neighbourhood) > self.largest_regroup:
-            return
+        if len(neighbourhood) < 2 or sum(self.stories[s].size for s in neighbourhood) > self.largest_regroup:
+            return  # one story: the article joined it on the same score batch would use
         members = self._known_members(sorted(neighbourhood))
         if members is None or sum(len(m) for m in members.values()) < 2:
             return

@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 from .linkage import Group, Weights
-from .sparse import SparseSum, stack
+from .sparse import SparseSum
 
 
 def regroup(members: Mapping[str, list[Group]], weights: Weights, links: Mapping[str, set[str]],
@@ -95,8 +95,19 @@ def pair_scores(articles: Sequence[Group], weights: Weights) -> np.ndarray:
 
 
 def _gram(vectors: Sequence[SparseSum]) -> np.ndarray:
-    rows = stack(vectors)
-    return (rows @ rows.T).toarray()
+    """Dot products of every two of a few sparse vectors (the diagonal is left out: only
+    pairs matter), through a small dense matrix over the terms that two or more share."""
+    ids = np.concatenate([v.ids for v in vectors] + [np.empty(0, np.int32)])
+    weights = np.concatenate([v.weights for v in vectors] + [np.empty(0, np.float32)])
+    owner = np.repeat(np.arange(len(vectors)), [len(v) for v in vectors])
+    _, column, counts = np.unique(ids, return_inverse=True, return_counts=True)
+    shared = counts[column] > 1
+    kept_columns, column = np.unique(column[shared], return_inverse=True)
+    rows = np.zeros((len(vectors), max(len(kept_columns), 1)))
+    rows[owner[shared], column] = weights[shared]
+    products = rows @ rows.T
+    np.fill_diagonal(products, 0.0)
+    return products
 
 
 def _merge(groups: list[list[int]], totals: np.ndarray, first: np.ndarray, last: np.ndarray,
