@@ -137,7 +137,8 @@ class OnlineClusterer:
 
     def _regroup(self, neighbourhood: set[str]) -> None:
         """Batch agglomeration over the members of ``neighbourhood``, replacing its stories."""
-        if len(neighbourhood) < 2 or sum(self.stories[s].size for s in neighbourhood) > self.largest_regroup:
+        size = sum(self.stories[s].size for s in neighbourhood)
+        if len(neighbourhood) < 2 or size > self.largest_regroup:
             return  # one story: the article joined it on the same score batch would use
         members = self._known_members(sorted(neighbourhood))
         if members is None or sum(len(m) for m in members.values()) < 2:
@@ -151,8 +152,9 @@ class OnlineClusterer:
                     story.absorb(article)
                 self._put(story)
                 self._set_members(story_id, articles, articles)
-        for story_id in sorted(neighbourhood - set(parts)):
-            successor = max(parts, key=lambda s: sum(a.key in parts[s] for a in members[story_id]))
+        keys = {story_id: {a.key for a in articles} for story_id, articles in parts.items()}
+        for story_id in sorted(neighbourhood - set(parts)):  # gone: redirect to most members
+            successor = max(sorted(parts), key=lambda s: sum(a.key in keys[s] for a in members[story_id]))
             self._drop(story_id, successor=successor)
 
     # -- members -------------------------------------------------------------------------
