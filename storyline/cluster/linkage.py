@@ -105,6 +105,8 @@ class Group:
         for language, vector in other.by_language.items():
             mine = self.by_language.get(language)
             self.by_language[language] = vector.copy() if mine is None else mine + vector
+        if len(self.by_language) == 1:  # one language: its sum is the total, share it
+            self.by_language[next(iter(self.by_language))] = self.dense
         self.lexical = self.lexical.plus(other.lexical)
         self.names = self.names.plus(other.names)
         self.numbers = self.numbers.plus(other.numbers)

@@ -207,10 +207,10 @@ class OnlineClusterer:
             return []
         count = len(self._keys)
         allowed = self._in_window(article, count)
-        rows = np.flatnonzero(allowed)
-        sims = self._matrix[rows] @ article.centroid.astype("float32")
-        top = min(self.candidates, len(rows))
-        nearest = rows[np.argpartition(-sims, top - 1)[:top]] if top else rows
+        sims = self._matrix[:count] @ article.centroid.astype("float32")  # a view: no copy
+        sims[~allowed] = -np.inf
+        top = min(self.candidates, int(allowed.sum()))
+        nearest = np.argpartition(-sims, top - 1)[:top] if top else np.empty(0, dtype=int)
         by_terms = self._terms.search(article.lexical, self.candidates, lambda row: allowed[row])
         keys = {self._keys[row] for row in (*nearest.tolist(), *by_terms)} - {None}
         scored = [(key, link(self.stories[key], article, self.weights)) for key in keys]

@@ -43,8 +43,11 @@ def unpack(key: str, blob: bytes) -> Group:
                for i in range(1 + len(languages))]
     rest = body[start + width * len(vectors):]
     sparse = _read_sparse(rest, header["sparse"]) if "sparse" in header else _read_old_sparse(rest)
+    by_language = dict(zip(languages, vectors[1:]))
+    if len(by_language) == 1:  # one language: its sum is the total, share it (memory)
+        by_language = {languages[0]: vectors[0]}
     return Group(key, header["size"], vectors[0], sparse[0], sparse[1], header["first"],
-                 header["last"], dict(zip(languages, vectors[1:])), sparse[2],
+                 header["last"], by_language, sparse[2],
                  {day: count for day, count in header.get("days", [])}, header.get("counts", {}))
 
 
