@@ -232,16 +232,21 @@ def story(story_id: str, db: str | None, as_json: bool) -> None:
 
 @cli.command()
 @db_option
-def cluster(db: str | None) -> None:
-    """Cluster the whole archive again (batch mode: the result does not depend on order).
+@click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
+@json_option
+def cluster(db: str | None, since: str | None, until: str | None, as_json: bool) -> None:
+    """Cluster the whole archive, or a date range, again (batch mode: the result does not
+    depend on the order articles arrived in).
 
     \b
-    Example:
+    Examples:
       storyline cluster --db news.db
+      storyline cluster --db news.db --since 2024-06-01 --until 2024-06-30 --json
     """
     with Engine(db=db) as engine:
-        count = engine.cluster()
-    click.echo(f"{count} stories")
+        count = engine.cluster(since, until)
+    _emit({"stories": count, "since": since, "until": until}) if as_json else click.echo(f"{count} stories")
 
 
 @cli.command("eval")

@@ -230,10 +230,11 @@ class Engine:
     def count_articles(self, **filters: Any) -> int:
         return self.store.count_articles(**filters)
 
-    def cluster(self) -> int:
-        """Batch mode: cluster the whole archive again; the result does not depend on the
-        order articles arrived in. Returns the number of stories."""
-        count = self.story_builder.recluster()
+    def cluster(self, since: str | None = None, until: str | None = None) -> int:
+        """Batch mode: cluster the whole archive (or the articles published from ``since``
+        to ``until``, ISO dates) again; the result does not depend on the order articles
+        arrived in. Returns the number of stories the clustered articles form."""
+        count = self.story_builder.recluster(since, until)
         self._refresh_changed_cards()
         return count
 

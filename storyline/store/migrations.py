@@ -363,6 +363,13 @@ CREATE TABLE watch_entries (
 CREATE INDEX stories_updated ON stories (updated_at DESC, story_id);
 """
 
+# The story engine's features also keep the article's language (so that re-clustering does
+# not read every article) and its numbers (a signal of their own).
+M006_STORY_FEATURES = """
+ALTER TABLE features ADD COLUMN language TEXT;
+ALTER TABLE features ADD COLUMN numbers BLOB NOT NULL DEFAULT x'';
+"""
+
 #: Every migration in the order it is applied. Append only.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
@@ -370,6 +377,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m003_cards", M003_CARDS),
     ("m004_search", M004_SEARCH),
     ("m005_watch", M005_WATCH),
+    ("m006_story_features", M006_STORY_FEATURES),
 )
 
 _CREATE_LEDGER = (
