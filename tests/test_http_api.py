@@ -76,7 +76,8 @@ def test_documented_errors_match_what_is_sent(client):
 
 def test_stories_ranked_paged_and_filtered(client):
     first = client.get("/api/v1/stories", params={"limit": 3}).json()
-    assert first["total"] == 7 and len(first["items"]) == 3
+    assert first["total"] == client.get("/api/v1/stats").json()["stories"] > 3
+    assert len(first["items"]) == 3
     ranks = [s["rank"] for s in first["items"]]
     assert ranks == sorted(ranks, reverse=True)
     second = client.get("/api/v1/stories", params={"limit": 3, "offset": 3}).json()
@@ -122,6 +123,7 @@ def test_article_detail_with_removals_and_unknown_ids(client):
 
 
 def test_search_highlights_and_survives_any_query(client):
+    stories = client.get("/api/v1/stories").json()["total"]
     found = client.get("/api/v1/search", params={"q": "bridge"}).json()
     assert found["total"] >= 2 and found["articles"] and found["stories"]
     for hit in found["articles"]:
@@ -136,7 +138,7 @@ def test_search_highlights_and_survives_any_query(client):
                   "title:bridge", "^bridge", "\x00", "мост*", "(((("):
         response = client.get("/api/v1/search", params={"q": nasty})
         assert response.status_code == 200, (nasty, response.text)
-    assert client.get("/api/v1/stories").json()["total"] == 7  # nothing was dropped
+    assert client.get("/api/v1/stories").json()["total"] == stories  # nothing was dropped
 
 
 def test_bad_filter_values_are_refused_with_a_reason(client):
