@@ -8,6 +8,7 @@ response against it.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from storyline import UserError
 from storyline.serve.app import create_app
 
 TOKEN = "test-token-7f3a"
+FUZZ = os.environ.get("STORYLINE_FUZZ") == "1"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 HOSTILE_TITLE = "Port <script>alert('title')</script> strike"
 HOSTILE_TEXT = (
@@ -249,6 +251,17 @@ def test_batch_reports_each_item(client):
     assert all(i["reason"] for i in body["items"][1:])
 
 
+def test_a_record_that_breaks_a_stage_is_rejected_alone(client):
+    """A URL that cannot even be split (``http://[``) made the metadata stage raise; the
+    batch is retried one record at a time, and only that record is rejected."""
+    good = {"text": "Ferry crews in Valmora joined the dock strike on Friday, the union said, "
+                    "and no boats left the harbour for the islands.", "lang": "en"}
+    body = client.post("/api/v1/articles/batch", headers=AUTH, json={"articles": [
+        {**good, "url": "http://["}, good]}).json()
+    assert [item["status"] for item in body["items"]] == ["rejected", "added"]
+    assert "ValueError" in body["items"][0]["reason"]
+
+
 @pytest.mark.parametrize("payload, expected", [
     ({"text": ""}, 422),
     ({"title": "no text"}, 422),
@@ -367,7 +380,8 @@ def test_serve_refuses_an_in_memory_database():
 def test_generated_requests_conform_to_the_schema(db_copy):
     """Schemathesis: requests generated from the schema, valid ones and deliberately
     invalid ones, every response checked against the schema: no server error, a documented
-    status, a body matching its model."""
+    status, a body matching its model. The same requests on every run (CI stays
+    reproducible); STORYLINE_FUZZ=1 draws new ones each run to look for more."""
     import schemathesis
     from hypothesis import HealthCheck, given, settings
     from hypothesis.errors import Unsatisfiable
@@ -381,7 +395,7 @@ def test_generated_requests_conform_to_the_schema(db_copy):
         writes = operation.method.upper() == "POST"  # each ingests: slower, fewer examples
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             @settings(max_examples=4 if writes else 10, deadline=None, database=None,
-                      suppress_health_check=list(HealthCheck))
+                      derandomize=not FUZZ, suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(mode))
             def check(case):
                 case.call_and_validate(headers=AUTH)
