@@ -53,6 +53,7 @@ class CardBuilder:
     def __init__(self, store, settings: dict[str, Any]):
         self.store = store
         self.settings = settings
+        self._outlets: list[str] | None = None  # read once per refresh, else per card
 
     def read(self, story_id: str) -> StoryCard | None:
         """The stored card if it is current (one row read), else ``None``."""
@@ -75,13 +76,17 @@ class CardBuilder:
         Stories are taken in batches, and the new articles of a whole batch are analysed
         together (the entity model is several times faster on many texts at once)."""
         built = 0
-        for batch in _batches(story_ids, self.store.story):
-            stories = [story for _, story in batch if story is not None]
-            for story, members in self._prepared(stories):
-                if self.build_or_mark_stale(story, members) is not None:
-                    built += 1
-            if progress:
-                progress(len(batch))
+        self._outlets = self.store.outlet_names()
+        try:
+            for batch in _batches(story_ids, self.store.story):
+                stories = [story for _, story in batch if story is not None]
+                for story, members in self._prepared(stories):
+                    if self.build_or_mark_stale(story, members) is not None:
+                        built += 1
+                if progress:
+                    progress(len(batch))
+        finally:
+            self._outlets = None  # the next ingest may bring new outlets
         return built
 
     def build_or_mark_stale(self, story: Story, members: _Members | None = None) -> StoryCard | None:
@@ -104,10 +109,13 @@ class CardBuilder:
         card, entities = build_card(
             story.story_id, articles, analyses, language=self.settings["card_language"] or None,
             summary_sentences=self.settings["summary_sentences"],
-            centrality=self._centrality(story.article_ids))
+            centrality=self._centrality(story.article_ids), outlets=self._outlet_names())
         rows = [(e.key, e.kind, e.name, e.salience, e.mentions, e.articles) for e in entities]
         self.store.save_card(story.story_id, json.dumps(card.as_dict(), ensure_ascii=False), rows)
         return card
+
+    def _outlet_names(self) -> list[str]:
+        return self.store.outlet_names() if self._outlets is None else self._outlets
 
     def analyses(self, articles: Sequence[CardArticle]) -> dict[str, ArticleAnalysis]:
         """Each article's analysis (the articles of one story): from the cache when its text

@@ -196,10 +196,17 @@ def stories(db, since, until, outlet, language, min_size, order, limit, offset, 
         rows = engine.stories(**filters, order=order, limit=limit, offset=offset)
         total = engine.count_stories(**filters)
         titles = {s.story_id: engine.article(s.article_ids[0]) for s in rows}
+        headlines = _headlines(engine, rows)
     if as_json:
         _emit({"total": total, "stories": [render.story_summary(s, titles[s.story_id]) for s in rows]})
     else:
-        render.story_table(rows, titles, total, offset)
+        render.story_table(rows, titles, total, offset, headlines)
+
+
+def _headlines(engine: Engine, rows) -> dict[str, str]:
+    """Card headlines of the stories whose card is built (never builds one)."""
+    cards = {s.story_id: engine.stored_card(s.story_id) for s in rows}
+    return {sid: card.headline for sid, card in cards.items() if card and card.headline}
 
 
 @cli.command()
@@ -225,16 +232,21 @@ def story(story_id: str, db: str | None, as_json: bool) -> None:
 
 @cli.command()
 @db_option
-def cluster(db: str | None) -> None:
-    """Cluster the whole archive again (batch mode: the result does not depend on order).
+@click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
+@json_option
+def cluster(db: str | None, since: str | None, until: str | None, as_json: bool) -> None:
+    """Cluster the whole archive, or a date range, again (batch mode: the result does not
+    depend on the order articles arrived in).
 
     \b
-    Example:
+    Examples:
       storyline cluster --db news.db
+      storyline cluster --db news.db --since 2024-06-01 --until 2024-06-30 --json
     """
     with Engine(db=db) as engine:
-        count = engine.cluster()
-    click.echo(f"{count} stories")
+        count = engine.cluster(since, until)
+    _emit({"stories": count, "since": since, "until": until}) if as_json else click.echo(f"{count} stories")
 
 
 @cli.command("eval")
@@ -306,7 +318,7 @@ def demo(db: str | None, quiet: bool) -> None:
         top = engine.stories(order="size", limit=10)
         click.echo("\nStories:")
         render.story_table(top, {s.story_id: engine.article(s.article_ids[0]) for s in top},
-                           engine.count_stories(), 0)
+                           engine.count_stories(), 0, _headlines(engine, top))
         example = next(iter(engine.articles(language="en", limit=1)), None)
         render.next_steps(engine.settings["db"], example and example.article_id, top[0].story_id if top else None)
 
@@ -378,6 +390,42 @@ def serve(db: str | None, host: str | None, port: int | None, token: str | None)
     from .serve.server import serve as run_server
 
     run_server({"db": db, "host": host, "port": port, "api_token": token}, click.echo)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.option("--interval", type=float, metavar="SECONDS",
+              help="Seconds between polls of folders, files and globs (default 10; "
+                   "setting watch_interval).")
+@click.option("--feed-interval", type=float, metavar="SECONDS",
+              help="Seconds between polls of feed URLs (default 300; setting "
+                   "watch_feed_interval). A feed that is down is retried less often.")
+@click.option("--once", is_flag=True, help="Poll every source once, print the result, exit.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@json_option
+def watch(sources, db, interval, feed_interval, once, quiet, as_json) -> None:
+    """Keep polling folders, files, globs and feed URLs; ingest what is new or changed.
+
+    Prints one line per poll that found something (one JSON object per line with --json);
+    a source that cannot be read is reported once and retried. Stories update as articles
+    arrive, and 'storyline serve' on the same database shows them. A restart reads only
+    what changed meanwhile. Ctrl-C stops between two batches.
+
+    \b
+    Examples:
+      storyline watch ~/news/ --db news.db
+      storyline watch 'inbox/**/*.jsonl' https://example.org/feed.xml --feed-interval 600
+      storyline watch ~/news/ --once --json          # one poll, e.g. from cron
+    """
+    from .watch import stop_on_interrupt
+    from .watch.console import PollPrinter, stop_notice
+
+    printer = PollPrinter(as_json=as_json, quiet=quiet, always=once)
+    with Engine(db=db) as engine, stop_on_interrupt(stop_notice) as stop:
+        for report in engine.watch(list(sources), interval=interval, feed_interval=feed_interval,
+                                   once=once, stop=stop, progress=printer.tick):
+            printer.show(report)
 
 
 @cli.command()

@@ -7,6 +7,7 @@ its own beyond the order of the calls and the batching.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -26,7 +27,10 @@ if TYPE_CHECKING:
     from .cardbuilder import CardBuilder
     from .cards.model import StoryCard
     from .store.pages import ArticleHead, Changes, ListingCache, SearchResults, StoryListing
+    from .store.sqlite_watch import StoryUpdate
     from .storybuilder import StoryBuilder
+    from .watch import PollReport
+    from .watch.poller import Poller
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +77,7 @@ class Engine:
         self.store = open_store(self.settings["db"])
         self._stories: StoryBuilder | None = None
         self._cards: CardBuilder | None = None
+        self._poller: Poller | None = None  # storyline watch; remembers reported problems
 
     @property
     def story_builder(self) -> StoryBuilder:
@@ -225,10 +230,11 @@ class Engine:
     def count_articles(self, **filters: Any) -> int:
         return self.store.count_articles(**filters)
 
-    def cluster(self) -> int:
-        """Batch mode: cluster the whole archive again; the result does not depend on the
-        order articles arrived in. Returns the number of stories."""
-        count = self.story_builder.recluster()
+    def cluster(self, since: str | None = None, until: str | None = None) -> int:
+        """Batch mode: cluster the whole archive (or the articles published from ``since``
+        to ``until``, ISO dates) again; the result does not depend on the order articles
+        arrived in. Returns the number of stories the clustered articles form."""
+        count = self.story_builder.recluster(since, until)
         self._refresh_changed_cards()
         return count
 
@@ -396,7 +402,8 @@ class Engine:
             except Exception as exc:
                 reason = (f"could not be processed ({type(exc).__name__}: {exc}); this is a "
                           "bug in Storyline, please report it with the record")
-                part = IngestReport(documents=1, rejected=[Rejected(item.origin, reason, "extract")])
+                part = IngestReport(documents=1,
+                                    rejected=[Rejected(item.origin, reason, "extract")])
                 self.store.add_rejections(part.rejected)
             report.documents += part.documents
             report.added += part.added
@@ -404,6 +411,54 @@ class Engine:
             report.rejected.extend(part.rejected)
             report.seconds += part.seconds
         return report
+
+    # -- watching (storyline watch) and feeds of stories ----------------------------------
+
+    def poll(self, sources: Sequence[str], *, stop: threading.Event | None = None,
+             progress: Progress | None = None) -> PollReport:
+        """Ingest what is new or changed in ``sources`` (folders, files, globs, feed URLs)
+        since they were last polled, by this process or an earlier one. A source that
+        fails is reported in the result and the others go on; ``stop`` ends the poll
+        between two batches."""
+        if not sources:
+            raise UserError("nothing to watch: give at least one folder, file, glob or feed URL")
+        if self._poller is None:
+            from .watch.poller import Poller
+
+            self._poller = Poller(self.store, self.settings, self.ingest_documents)
+        return self._poller.poll([str(s) for s in sources], stop=stop, progress=progress)
+
+    def watch(self, sources: Sequence[str], *, interval: float | None = None,
+              feed_interval: float | None = None, once: bool = False,
+              stop: threading.Event | None = None,
+              progress: Progress | None = None) -> Iterator[PollReport]:
+        """Poll ``sources`` whenever they are due until ``stop`` is set (after one poll of
+        every source with ``once``), yielding one report per poll. Intervals default to
+        the watch_interval and watch_feed_interval settings."""
+        from .watch import Schedule, watch_loop
+
+        intervals = {"interval": self.settings["watch_interval"] if interval is None else interval,
+                     "feed interval": self.settings["watch_feed_interval"]
+                     if feed_interval is None else feed_interval}
+        for name, seconds in intervals.items():
+            if seconds <= 0:
+                raise UserError(f"the {name} must be more than 0 seconds, got {seconds:g}")
+        schedule = Schedule([str(s) for s in sources], file_interval=intervals["interval"],
+                            feed_interval=intervals["feed interval"], start=time.monotonic())
+        stop = stop or threading.Event()
+        yield from watch_loop(lambda due: self.poll(due, stop=stop, progress=progress),
+                              schedule, stop=stop, once=once)
+
+    def story_updates(self, *, limit: int = 50,
+                      story_ids: Sequence[str] | None = None) -> list[StoryUpdate]:
+        """The most recently created or changed stories (among ``story_ids`` when given),
+        newest first, each with its update time and lead title: what feeds list."""
+        return self.store.story_updates(limit=limit, story_ids=story_ids)
+
+    def stored_card(self, story_id: str) -> StoryCard | None:
+        """The story's card when it is built and current, else ``None``; never builds one
+        (a feed lists fifty stories and must not wait for fifty builds)."""
+        return self.card_builder.read(story_id)
 
 
 def demo_corpus_path() -> Path:

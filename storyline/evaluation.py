@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .cluster import link
 from .engine import Engine
@@ -18,8 +18,12 @@ from .eval import clustering_report, load_cluster_dataset, load_pairs, pearson, 
 from .types import Article
 
 
-def evaluate_clustering(path: str, mode: str = "batch", **settings: Any) -> dict[str, Any]:
-    """Cluster the documents of a ``docs.jsonl`` file and score against its gold stories."""
+def evaluate_clustering(path: str, mode: str = "batch", *, parts: Callable[[str], str] | None = None,
+                        **settings: Any) -> dict[str, Any]:
+    """Cluster the documents of a ``docs.jsonl`` file and score against its gold stories.
+
+    ``parts`` names the part of the file a doc id belongs to (a mixed stream of several
+    sets); each part is then also scored on its own, under ``result["parts"]``."""
     dataset = load_cluster_dataset(Path(path))
     with tempfile.TemporaryDirectory(prefix="storyline-eval-") as folder:
         with Engine(db=str(Path(folder) / "eval.db"), cluster=(mode == "online"),
@@ -33,6 +37,11 @@ def evaluate_clustering(path: str, mode: str = "batch", **settings: Any) -> dict
     predicted = {d.doc_id: story_of.get(d.raw.content_hash, "unclustered:" + d.doc_id)
                  for d in dataset.docs}
     result = clustering_report(dataset.gold, predicted)
+    if parts is not None:
+        names = sorted({parts(doc_id) for doc_id in dataset.gold})
+        result["parts"] = {name: clustering_report(
+            {d: c for d, c in dataset.gold.items() if parts(d) == name},
+            {d: s for d, s in predicted.items() if parts(d) == name}) for name in names}
     result.update(mode=mode, file=str(path), seconds=round(seconds, 1),
                   articles_per_second=round(len(dataset.docs) / seconds, 1) if seconds else None,
                   rejected_by_cleaning=len(report.rejected), empty_in_file=len(dataset.skipped))

@@ -139,7 +139,11 @@ def story_summary(story: Story, lead: Article) -> dict[str, Any]:
             "last_seen": story.last_seen}
 
 
-def story_table(rows: list[Story], leads: dict[str, Article], total: int, offset: int) -> None:
+def story_table(rows: list[Story], leads: dict[str, Article], total: int, offset: int,
+                headlines: dict[str, str] | None = None) -> None:
+    """One line per story, titled by its card's headline where a card is built, else by
+    its first article's title."""
+    headlines = headlines or {}
     if not rows:
         click.echo("no stories match; stories are built as articles are ingested")
         return
@@ -147,7 +151,7 @@ def story_table(rows: list[Story], leads: dict[str, Article], total: int, offset
     click.echo(f"{'id':<17} {'last seen':<10} {'arts':>4} {'indep':>5} {'langs':<11} title")
     for s in rows:
         lead = leads[s.story_id]
-        title = (lead.title or _lead(lead, width)).replace("\n", " ")
+        title = (headlines.get(s.story_id) or lead.title or _lead(lead, width)).replace("\n", " ")
         click.echo(f"{s.story_id:<17} {(s.last_seen or '-')[:10]:<10} {s.size:>4} "
                    f"{s.independent_reports:>5} {','.join(s.languages)[:11]:<11} {title[:width]}")
     shown = offset + len(rows)
@@ -192,11 +196,13 @@ def next_steps(db: str, example_id: str | None, story_id: str | None = None) -> 
     flag = "" if db == "storyline.db" else f" --db {db}"
     click.echo("\nNext:")
     if story_id:
-        click.echo(f"  storyline story {story_id[:12]}{flag}          # one story: articles, outlets, wire copies")
+        click.echo(f"  storyline card {story_id[:12]}{flag}           # the story's card: when, where, who, summary, claims")
+        click.echo(f"  storyline story {story_id[:12]}{flag}          # its articles, outlets, wire copies")
     click.echo(f"  storyline articles{flag} --lang de          # list, filter by date, outlet, language")
     if example_id:
         click.echo(f"  storyline article {example_id[:10]}{flag}        # clean text, metadata, every removal and why")
     click.echo(f"  storyline ingest PATH...{flag}             # your own files, folders, feeds, WARC")
+    click.echo(f"  storyline serve{flag}                      # the web UI and HTTP API")
 
 
 def rejections(rows: list[dict[str, Any]]) -> None:

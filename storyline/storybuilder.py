@@ -9,16 +9,19 @@ assigned one by one; in batch, the whole archive is clustered again from stored 
 from __future__ import annotations
 
 import logging
+import math
 import zlib
 from datetime import date
 from typing import Any, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .cluster import Group, OnlineClusterer, Weights, cluster_groups, pack, story_id_for, unpack
 from .dedup import DupCandidate, band_keys, exact_key, is_near_duplicate, signature
 from .embed import (DocumentFrequencies, Embedder, LexicalVectorizer, SparseVector,
-                    UniversalSentenceEncoder, article_text_for_embedding, name_keys, names)
+                    UniversalSentenceEncoder, article_text_for_embedding, name_keys, names,
+                    numbers)
 from .store import FeatureRow, StoryRow
 from .types import Article
 
@@ -31,7 +34,11 @@ def weights_from(settings: dict[str, Any]) -> Weights:
     return Weights(dense=settings["weight_dense"], lexical=settings["weight_lexical"],
                    names=settings["weight_names"], threshold=settings["story_threshold"],
                    window_days=settings["window_days"],
-                   cross_language=settings["weight_cross_language"])
+                   cross_language=settings["weight_cross_language"],
+                   numbers=settings["weight_numbers"], time=settings["weight_time"],
+                   gap=settings["weight_gap"], dated=settings["weight_dated"],
+                   same_language=settings["weight_same_language"],
+                   time_scale_days=settings["time_scale_days"])
 
 
 class StoryBuilder:
@@ -59,13 +66,16 @@ class StoryBuilder:
         groups, rows = [], []
         for article, vector, term_weights in zip(articles, dense, terms):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies).to_dict()
-            keys = _name_vector(article)
+            # the lexical window: a long crawled page's tail is teasers of other stories
+            text = f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
+            keys, figures = _hashed(name_keys(names(text))), _hashed(numbers(text))
             day = day_of(article.published)
-            dense = vector.astype("float32")
-            groups.append(Group(article.article_id, 1, dense, lexical, keys, day, day,
-                                {article.language or "?": dense}))
+            vector = vector.astype("float32")
+            groups.append(Group.of_article(article.article_id, vector, lexical, keys, figures,
+                                           day, article.language))
             rows.append(FeatureRow(article.article_id, day, vector.astype("<f4").tobytes(),
-                                   _pack_sparse(lexical), _pack_sparse(keys)))
+                                   _pack_sparse(lexical), _pack_sparse(keys), article.language,
+                                   _pack_sparse(figures)))
         self.store.save_features(rows)
         return groups
 
@@ -126,61 +136,103 @@ class StoryBuilder:
         for a, b in links:
             linked.setdefault(a, set()).add(b)
             linked.setdefault(b, set()).add(a)
-        story_of = self.store.story_of({x for pair in links for x in pair})
-        members: dict[str, tuple[str, float]] = {}
-        moved: dict[str, str] = {}
-        for group in groups:
-            stories = {_follow(story_of.get(other), moved) for other in linked.get(group.key, ())}
-            result = online.assign(group, stories - {None})
-            for absorbed in result.merged:
-                moved[absorbed] = result.story_id
-            members[group.key] = (result.story_id, result.link.score if result.link else 1.0)
-            story_of[group.key] = result.story_id
-        return self._save_online(online, members, moved)
+        stored = self.store.story_of({x for pair in links for x in pair})
+        with threadpool_limits(self.settings["threads"]):  # BLAS threads beyond cores thrash
+            scores = self._assign_all(online, groups, linked, stored)
+        return self._save_online(online, scores)
 
-    def _save_online(self, online: OnlineClusterer, members, moved: dict[str, str]) -> int:
-        changed, deleted = online.take_changes()
-        rows = [(article_id, _follow(story, moved), score) for article_id, (story, score) in members.items()]
-        for story_id in deleted:  # the stored members of a merged-away story move too
-            stored = self.store.story(story_id)
-            if stored is not None:
-                rows += [(a, _follow(story_id, moved), 1.0) for a in stored.article_ids if a not in members]
+    def _assign_all(self, online: OnlineClusterer, groups: list[Group], linked: dict[str, set[str]],
+                    stored: dict[str, str]) -> dict[str, float]:
+        """Assign each article in turn; returns how sure each membership is (the pair
+        model's probability for the story joined, 1.0 for an article that opened one)."""
+        scores: dict[str, float] = {}
+        for group in groups:
+            duplicates = sorted(linked.get(group.key, ()))
+            stories = {online.story_of(other, stored.get(other)) for other in duplicates}
+            result = online.assign(group, stories - {None}, duplicates)
+            joined = result.link is not None
+            scores[group.key] = _probability(result.link.score - self.weights.threshold) if joined else 1.0
+        return scores
+
+    def _save_online(self, online: OnlineClusterer, scores: dict[str, float]) -> int:
+        changed, deleted, moved = online.take_changes()
+        rows = [(article_id, story, scores.get(article_id, 1.0)) for article_id, story in moved.items()]
+        for story_id, members in self.store.story_members(deleted).items():
+            # members the clusterer never loaded follow their story to where it went
+            rows += [(a, online.resolve(story_id), 1.0) for a in members if a not in moved]
         self.store.save_story_updates([_row(g) for g in changed], rows, deleted)
         return len(changed) + len(deleted)
 
     def _online_clusterer(self) -> OnlineClusterer:
         if self._online is None:
             states = self.store.story_states()
-            self._online = OnlineClusterer(self.weights, {k: unpack(k, r.state) for k, r in states.items()})
+            self._online = OnlineClusterer(self.weights, {k: unpack(k, r.state) for k, r in states.items()},
+                                           members=self._stored_members)
         return self._online
 
-    def _language(self, article_id: str) -> str | None:
-        article = self.store.article(article_id)
+    def _stored_members(self, story_ids: Sequence[str]):
+        """Member articles of stored stories as groups of one, with their duplicate links;
+        a story with a member whose features are missing is left out (not fully known)."""
+        members = self.store.story_members(story_ids)
+        rows = self.store.features(a for ids in members.values() for a in ids)
+        groups = {story: [_group_of(rows[a], self._language_if_unknown(rows[a])) for a in ids]
+                  for story, ids in members.items()
+                  if all(a in rows for a in ids)}
+        links = [(a, b) for a, b, *_ in self.store.duplicate_links(rows)]
+        return groups, links
+
+    def _language_if_unknown(self, row: FeatureRow) -> str | None:
+        """Features stored before m006_story_features lack the language: read the article."""
+        if row.language is not None:
+            return row.language
+        article = self.store.article(row.article_id)
         return article.language if article else None
 
-    def recluster(self) -> int:
-        """Batch: cluster every stored article again from its stored features."""
-        groups = [_group_of(row, self._language(row.article_id)) for row in self.store.iter_features()]
+    def recluster(self, since: str | None = None, until: str | None = None) -> int:
+        """Batch: cluster every stored article again from its stored features; returns the
+        number of stories. With ``since``/``until`` (ISO dates) only the stories active in
+        that range are clustered again: their members and the range's articles."""
+        groups = [_group_of(row, self._language_if_unknown(row)) for row in self.store.iter_features()]
         missing = self.store.unassigned_article_ids()
         known = {g.key for g in groups}
         todo = [a for a in (self.store.article(i) for i in missing if i not in known) if a]
         groups += self.features(todo)
         if todo:
             self.duplicates(todo)
+        touched: set[str] = set()
+        if since is not None or until is not None:
+            first, last = day_of(since) or -np.inf, day_of(until) or np.inf
+            in_range = [g.key for g in groups if g.first is not None and first <= g.first <= last]
+            touched = set(self.store.story_of(in_range).values())
+            chosen = set(in_range) | {a for ids in self.store.story_members(touched).values() for a in ids}
+            groups = [g for g in groups if g.key in chosen]
         links = [(a, b) for a, b, *_ in self.store.duplicate_links()]
-        clusters = cluster_groups(groups, self.weights, duplicate_links=links)
-        by_key = {g.key: g for g in groups}
+        with threadpool_limits(self.settings["threads"]):
+            clusters = cluster_groups(groups, self.weights, duplicate_links=links)
+        stories, members = self._stories_of(clusters, {g.key: g for g in groups}, touched)
+        if since is None and until is None:
+            self.store.replace_all_stories(stories, members)
+        else:
+            new = {s.story_id for s in stories}
+            self.store.save_story_updates(stories, members, sorted(touched - new))
+        self._online = None  # rebuilt from the new states when next needed
+        return len(stories)
+
+    def _stories_of(self, clusters: list[list[str]], by_key: dict[str, Group], replaced: set[str]):
+        """Story rows and memberships, each story named after its earliest member (a name
+        held by a story that is not being replaced is not taken)."""
         stories, members = [], []
         for keys in clusters:
             founder = min(keys, key=lambda k: (by_key[k].first is None, by_key[k].first or 0.0, k))
-            story = Group(story_id_for(founder), 0, np.zeros_like(by_key[founder].dense))
+            story_id = story_id_for(founder)
+            if replaced and story_id not in replaced and self.store.story_states_for([story_id]):
+                story_id = "s" + founder
+            story = Group(story_id, 0, np.zeros_like(by_key[founder].dense))
             for key in keys:
                 story.absorb(by_key[key])
                 members.append((key, story.key, 1.0))
             stories.append(_row(story))
-        self.store.replace_all_stories(stories, members)
-        self._online = None  # rebuilt from the new states when next needed
-        return len(stories)
+        return stories, members
 
 
 def day_of(published: str | None) -> float | None:
@@ -193,13 +245,16 @@ def day_of(published: str | None) -> float | None:
         return None
 
 
-def _name_vector(article: Article) -> dict[int, float]:
-    """Names as a unit binary vector over hashed phonetic keys (cosine = overlap)."""
-    keys = name_keys(names(f"{article.title or ''}\n{article.text}"))
+def _hashed(keys: frozenset[str]) -> dict[int, float]:
+    """Keys (names, numbers) as a unit binary vector over hashed ids (cosine = overlap)."""
     if not keys:
         return {}
     weight = 1.0 / np.sqrt(len(keys))
     return {zlib.crc32(k.encode("utf-8")) & 0x7FFFFFFF: weight for k in sorted(keys)}  # int32 ids
+
+
+def _probability(log_odds: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, log_odds))))
 
 
 def _pack_sparse(vector: dict[int, float]) -> bytes:
@@ -212,18 +267,9 @@ def _unpack_sparse(blob: bytes) -> dict[int, float]:
 
 def _group_of(row: FeatureRow, language: str | None) -> Group:
     dense = np.frombuffer(row.dense, dtype="<f4").astype("float32")
-    return Group(row.article_id, 1, dense, _unpack_sparse(row.lexical), _unpack_sparse(row.names),
-                 row.day, row.day, {language or "?": dense})
+    return Group.of_article(row.article_id, dense, _unpack_sparse(row.lexical), _unpack_sparse(row.names),
+                            _unpack_sparse(row.numbers), row.day, language)
 
 
 def _row(group: Group) -> StoryRow:
     return StoryRow(group.key, group.size, group.first, group.last, pack(group))
-
-
-def _follow(story_id: str | None, moved: dict[str, str]) -> str | None:
-    """The story a (possibly merged-away) story id now lives in."""
-    seen = set()
-    while story_id in moved and story_id not in seen:
-        seen.add(story_id)
-        story_id = moved[story_id]
-    return story_id

@@ -12,6 +12,7 @@ from storyline.cards.build import build_card
 from storyline.cards.coverage import coverage
 from storyline.cards.headline import choose_headline, clean_title
 from storyline.cards.inputs import CardArticle
+from storyline.cards.markdown import card_markdown
 from storyline.cards.model import StoryCard
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -155,3 +156,87 @@ def test_a_range_and_the_day_it_starts_on_agree_and_the_range_is_shown():
     ])
     assert len(card.dates) == 1
     assert (card.dates[0].first, card.dates[0].last, card.dates[0].independent) == ("2024-06-19", "2024-06-20", 3)
+
+
+def test_one_place_across_languages_and_outlets_left_out():
+    card = card_of([
+        article("en", "Ministers met in Geneva on Monday, Marek Holm told reporters. Sign up for "
+                "Quay Courier headlines.", "en", "Quay Courier"),
+        article("es", "Los ministros se reunieron en Ginebra. Hazte socio de El Eco de Marvia.",
+                "es", "El Eco de Marvia"),
+        article("de", "Die Minister trafen sich in Genf, sagte Marek Holm.", "de", "Abendblatt"),
+        article("ru", "Министры встретились в Женеве.", "ru", "Вестник"),
+    ])
+    geneva = names(card.places)["Geneva"]
+    assert geneva.key == "geneva" and set(geneva.languages) == {"en", "es", "de", "ru"}
+    assert not any("Quay Courier" in e.name or "Eco de Marvia" in e.name for e in card.entities)
+
+
+def mention(text, kind, start=0, *, model=True, cue=None, role=None):
+    from storyline.enrich.entities import Mention, entity_key
+
+    return Mention(start, start + len(text), text, kind, entity_key(text), role, model, cue)
+
+
+def entities_of(mentions_by_article):
+    from storyline.cards.analysis import ArticleAnalysis
+    from storyline.cards.who import story_entities
+
+    articles = [article(a, "x", "en", f"Outlet {a}") for a in mentions_by_article]
+    analyses = {a: ArticleAnalysis(a, None, (), tuple(found), ())
+                for a, found in mentions_by_article.items()}
+    return {e.name: e for e in story_entities(articles, analyses)}
+
+
+def test_demonyms_acronyms_and_unsupported_one_word_people():
+    found = entities_of({
+        "a": [mention("Ostravian", "person"), mention("Ostravia", "person", 20),
+              mention("MPA", "person", 40), mention("Velmor", "person", 50),
+              mention("Teodor Vank", "person", 60), mention("Vank", "organisation", 80)],
+        "b": [mention("Ostravia", "place", cue="in"), mention("Holm", "person", 20, cue="said")],
+    })
+    assert "Ostravian" not in found and found["Ostravia"].kind == "place"  # an adjective, its country
+    assert found["MPA"].kind == "organisation"  # an acronym is never a person
+    assert "Velmor" not in found  # a one-word "person" nothing supports
+    assert found["Holm"].kind == "person"  # a verb of saying supports it
+    assert found["Teodor Vank"].mentions == 2  # the surname joins, whatever a model called it
+
+
+def test_names_that_sound_alike_across_languages_are_one_person():
+    card = card_of([
+        article("en", "Governor Arkady Rostov said the toll rose.", "en", "Post"),
+        article("de", "Gouverneur Arkadi Rostow sagte, die Zahl steige.", "de", "Blatt"),
+        article("ru", "Губернатор Аркадий Ростов заявил, что число жертв выросло. Ростов "
+                "добавил, что работы идут.", "ru", "Вестник"),
+    ])
+    (rostov,) = [e for e in card.people if "ostov" in e.key or "ostow" in e.key]
+    assert set(rostov.languages) == {"en", "de", "ru"} and rostov.articles == 3
+
+
+def test_the_report_day_is_not_an_event_date_when_the_event_was_the_evening_before():
+    card = card_of([
+        article("de", "Die Brücke war am Montagabend eingestürzt, wie das Ministerium am Dienstag "
+                "mitteilte.", "de", "Blatt", published="2024-06-11T12:30:00+02:00"),
+        article("en", "The bridge collapsed on Monday evening, officials said on Tuesday.", "en",
+                "Post", published="2024-06-11"),
+    ])
+    assert [(d.first, d.independent) for d in card.dates] == [("2024-06-10", 2)]
+
+
+def test_coverage_orders_by_instant_and_shows_what_is_missing():
+    members = [
+        article("a", "x", "en", "Harbour Post", "2024-06-22T15:10:00+00:00"),
+        article("b", "x", "de", "Blatt", "2024-06-22T16:45:00+02:00"),  # 14:45 UTC: first
+        article("c", "x", "en", "Ledger", "2024-06-22T19:30:00+01:00"),
+        article("d", "x", "es", None, "2024-06-22T18:00:00+00:00"),
+        article("e", "x", "en", "Coast Times", None),
+    ]
+    found = coverage(members)
+    assert [o.outlet for o in found.outlets] == ["Blatt", "Harbour Post", "Ledger", "Coast Times", None]
+    assert found.first_published == "2024-06-22T16:45:00+02:00"
+    assert found.last_published == "2024-06-22T19:30:00+01:00" and found.undated == 1
+    assert [(b.start, b.articles, b.unknown_outlet) for b in found.timeline] == [
+        ("2024-06-22T14:00", 1, 0), ("2024-06-22T15:00", 1, 0), ("2024-06-22T18:00", 2, 1)]
+    text = card_markdown(card_of(members))
+    assert "*outlet not given*: 1 article(s)" in text and "no publication date: 1 article(s)" in text
+    assert "Coast Times: 1 article(s), no publication date" in text and "unknown outlet" not in text

@@ -58,8 +58,9 @@ def side_articles(disagreement: dict) -> list[set[str]]:
 # --- fixture stories -------------------------------------------------------------------
 
 
-def test_every_planted_difference_is_reported_with_both_sides(encoder):
-    articles, data = fixture_story("disputed_flood.json")
+@pytest.mark.parametrize("name", ["disputed_flood.json", "disputed_blast.json"])
+def test_every_planted_difference_is_reported_with_both_sides(encoder, name):
+    articles, data = fixture_story(name)
     report = report_for(articles, encoder)
     assert len(report["disagreements"]) == len(data["expected_disagreements"]), report[
         "disagreements"]
@@ -105,6 +106,15 @@ def test_reader_language_picks_the_wording(encoder):
     assert rate["language"] == "de"
 
 
+def test_by_default_the_shared_encoder_aligns_across_languages():
+    articles, _ = fixture_story("agreeing_rate.json")
+    claims = {a.article_id: article_claims(a, split_sentences(a.text, a.language))
+              for a in articles}
+    assert all(c.vector is not None for found in claims.values() for c in found)
+    report = align_claims(articles, claims).as_dict()
+    assert any({s["language"] for s in c["sources"]} == {"en", "de"} for c in report["claims"])
+
+
 def test_candidates_round_trip_through_json(encoder):
     articles, _ = fixture_story("disputed_flood.json")
     article = articles[0]
@@ -123,16 +133,17 @@ def test_candidates_round_trip_through_json(encoder):
 def test_without_an_encoder_same_language_claims_still_align():
     articles, _ = fixture_story("disputed_flood.json")
     english = [a for a in articles if a.language == "en"]
-    claims = {a.article_id: article_claims(a, split_sentences(a.text, a.language))
-              for a in english}
-    report = align_claims(english, claims).as_dict()
+    claims = {a.article_id: article_claims(a, split_sentences(a.text, a.language),
+                                           embedder=None) for a in english}
+    report = align_claims(english, claims, embedder=None).as_dict()
     assert any("600" in c["text"] and c["independent_sources"] == 2 for c in report["claims"])
 
 
 def test_empty_and_sentence_less_articles_give_an_empty_report():
     articles = [CardArticle("a", ""), CardArticle("b", "Too short.")]
-    claims = {a.article_id: article_claims(a, split_sentences(a.text, None)) for a in articles}
-    assert align_claims(articles, claims).as_dict() == {
+    claims = {a.article_id: article_claims(a, split_sentences(a.text, None), embedder=None)
+              for a in articles}
+    assert align_claims(articles, claims, embedder=None).as_dict() == {
         "claims": [], "single_source": [], "disagreements": [], "updates": []}
 
 
@@ -198,15 +209,19 @@ def test_demo_burned_area_is_an_update_not_a_conflict(demo_reports):
 
 
 @pytest.fixture(scope="module")
-def seed_report(tmp_path_factory, encoder):
+def seed_articles(tmp_path_factory):
     if not SEEDS.is_dir():
         pytest.skip(f"seed articles not found at {SEEDS}")
     db = tmp_path_factory.mktemp("seeds") / "seeds.db"
     with Engine(db=str(db)) as engine:
         engine.ingest([str(SEEDS)])
         (story,) = engine.stories()
-        articles = story_articles(engine, story)
-    return report_for(articles, encoder)
+        return story_articles(engine, story)
+
+
+@pytest.fixture(scope="module")
+def seed_report(seed_articles, encoder):
+    return report_for(seed_articles, encoder)
 
 
 def _texts(records) -> list[str]:
@@ -229,3 +244,44 @@ def test_seed_claims_from_one_outlet_only(seed_report, words):
 
 def test_seeds_show_no_disagreement(seed_report):
     assert seed_report["disagreements"] == []
+
+
+# --- what real pages carry: page furniture, ages, numbers of other things -----------------
+
+
+def test_publication_stamps_and_web_addresses_are_not_claims():
+    text = ("Tuesday, August 7, 2012\n\nPublished: Sunday, 2/22/2015 - Updated: 9 months ago\n\n"
+            "http: / / www. example. org / 2012 / 08 / 08 / fire /\n\n"
+            "A fire destroyed the old dairy warehouse on Tuesday, August 7, 2012.")
+    article = CardArticle("page", text, "en", published="2012-08-08")
+    claims = article_claims(article, split_sentences(text, "en"), embedder=None)
+    assert [c.text for c in claims] == [
+        "A fire destroyed the old dairy warehouse on Tuesday, August 7, 2012"]
+
+
+def test_a_fate_word_goes_to_the_nearest_number():
+    from storyline.cards.claims_compare import quantity_slot
+
+    text = "One man was killed and four others were hurt when two gunmen opened fire."
+    (candidate,) = article_claims(CardArticle("a", text, "en"), split_sentences(text, "en"),
+                                  embedder=None)
+    slots = {q.text: quantity_slot(candidate, q) for q in candidate.quantities}
+    assert slots["four"].fate == "injured"
+    assert slots["two"] is None  # a bare number with no fate of its own counts nothing
+
+
+def test_seed_summary_states_the_first_trip_abroad_once(seed_articles, encoder):
+    from storyline.cards.summary import summarize
+
+    sentences = {a.article_id: split_sentences(a.text, a.language) for a in seed_articles}
+    summary = summarize(seed_articles, sentences, embedder=encoder)
+    first_trip = [s.text for s in summary if "first trip abroad" in s.text
+                  or "first foreign trip" in s.text]
+    assert len(first_trip) == 1, [s.text for s in summary]
+
+
+def test_seed_claims_are_statements_not_opening_fragments(seed_report):
+    texts = [c["text"] for c in seed_report["claims"] + seed_report["single_source"]]
+    for fragment in ("At the invitation of President Xi Jinping",
+                     "Just days before the invasion was launched"):
+        assert fragment not in texts

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from storyline.cluster import Group, OnlineClusterer, Weights, cluster_groups, link, pack, unpack
+from storyline.cluster import (Group, OnlineClusterer, SparseSum, Weights, candidate_pairs,
+                               cluster_groups, link, pack, unpack)
+from storyline.cluster.regroup import agglomerate, pair_scores
+from storyline.cluster.terms import TermIndex
 
 WEIGHTS = Weights(dense=0.6, lexical=0.3, names=0.1, threshold=0.5, window_days=7)
 
@@ -60,7 +64,7 @@ def test_batch_finds_the_stories_and_ignores_order():
 
 def test_time_window_keeps_identical_texts_apart():
     groups = _articles(stories=1, per_story=2)
-    far = Group("late", 1, groups[0].dense.copy(), dict(groups[0].lexical), dict(groups[0].names), 500.0, 500.0)
+    far = Group("late", 1, groups[0].dense.copy(), groups[0].lexical, groups[0].names, 500.0, 500.0)
     clusters = cluster_groups(groups + [far], WEIGHTS)
     assert ["late"] in clusters
 
@@ -77,19 +81,13 @@ def test_online_matches_batch_on_separable_stories():
 
 
 def _run_online(groups: list[Group], weights: Weights) -> list[list[str]]:
-    """Stories as member lists, following every assignment and merge."""
+    """Stories as member lists, as the clusterer has them after the last assignment."""
     online = OnlineClusterer(weights)
-    story_of: dict[str, str] = {}
     for g in groups:
-        result = online.assign(g)
-        story_of[g.key] = result.story_id
-        for absorbed in result.merged:
-            for article, story in story_of.items():
-                if story == absorbed:
-                    story_of[article] = result.story_id
+        online.assign(g)
     members: dict[str, list[str]] = {}
-    for article, story in story_of.items():
-        members.setdefault(story, []).append(article)
+    for g in groups:
+        members.setdefault(online.story_of(g.key), []).append(g.key)
     assert set(members) == set(online.stories)
     return sorted(sorted(m) for m in members.values())
 
@@ -108,19 +106,111 @@ def test_online_merges_two_stories_when_an_article_bridges_them():
 
 def test_state_round_trips():
     group = _articles(stories=1, per_story=1)[0]
+    group.absorb(Group.of_article("b", group.dense, {7: 1.0}, {8: 1.0}, {9: 1.0}, 101.0, "es"))
     back = unpack(group.key, pack(group))
-    assert back.size == group.size and back.first == group.first
-    assert np.allclose(back.dense, group.dense) and back.lexical.keys() == group.lexical.keys()
+    assert back.size == group.size and (back.first, back.last) == (group.first, group.last)
+    assert np.allclose(back.dense, group.dense)
+    assert (back.lexical, back.names, back.numbers) == (group.lexical, group.names, group.numbers)
+    assert back.days == group.days and back.languages == group.languages
+    assert set(back.by_language) == set(group.by_language)
 
 
-def test_dense_similarity_stands_in_for_lexical_across_languages():
-    weights = Weights(dense=0.4, lexical=0.4, names=0.2, threshold=0.5, window_days=7)
+def test_cross_language_signal_is_the_dense_similarity_between_languages_only():
+    weights = Weights(dense=0.4, lexical=0.4, names=0.2, threshold=0.5, window_days=7,
+                      cross_language=0.3)
     x = _unit(np.array([1.0, 0.2, 0.0]))
     y = _unit(np.array([1.0, 0.0, 0.3]))
-    english = Group("en", 1, x, {1: 1.0}, {}, by_language={"en": x})
-    spanish = Group("es", 1, y, {2: 1.0}, {}, by_language={"es": y})
-    english_too = Group("en2", 1, y, {3: 1.0}, {}, by_language={"en": y})
+    english = Group.of_article("en", x, {1: 1.0}, {}, {}, None, "en")
+    spanish = Group.of_article("es", y, {2: 1.0}, {}, {}, None, "es")
+    english_too = Group.of_article("en2", y, {3: 1.0}, {}, {}, None, "en")
     across, within = link(english, spanish, weights), link(english, english_too, weights)
-    assert across.lexical == 0.0 and within.lexical == 0.0
-    assert across.score == pytest.approx((0.4 + 0.4 * weights.cross_language) * across.dense)
+    assert across.cross == pytest.approx(across.dense) and within.cross == 0.0
+    assert across.same_language == 0.0 and within.same_language == 1.0
+    assert across.score == pytest.approx((0.4 + 0.3) * across.dense)
     assert within.score == pytest.approx(0.4 * within.dense)  # same language, no shared words
+
+
+def _mixed(seed: int, count: int = 9) -> list[Group]:
+    """Articles with every signal set: random vectors, terms, names, numbers, days, languages."""
+    rng = np.random.default_rng(seed)
+    groups = []
+    for i in range(count):
+        terms = {int(t): float(rng.random()) for t in rng.choice(40, 6, replace=False)}
+        day = None if i % 4 == 3 else float(rng.integers(100, 110))
+        groups.append(Group.of_article(f"m{i}", _unit(rng.normal(size=8)), terms,
+                                       {int(rng.integers(5)): 1.0}, {int(rng.integers(3)): 1.0},
+                                       day, ["en", "es", "de"][i % 3]))
+    return groups
+
+
+FITTED = Weights(dense=3.0, lexical=15.0, names=4.0, threshold=14.0, window_days=200,
+                 cross_language=7.5, numbers=3.0, time=1.2, gap=-0.7, dated=1.5, same_language=6.4)
+
+
+def test_every_signal_averages_exactly_over_member_pairs():
+    groups = _mixed(1)
+    a, b = Group("A", 0, np.zeros(8, "float32")), Group("B", 0, np.zeros(8, "float32"))
+    for g in groups[:4]:
+        a.absorb(g)
+    for g in groups[4:]:
+        b.absorb(g)
+    pairs = [link(x, y, FITTED) for x in groups[:4] for y in groups[4:]]
+    together = link(a, b, FITTED)
+    assert together.signals == pytest.approx(tuple(np.mean([p.signals for p in pairs], axis=0)), abs=1e-6)
+    assert together.score == pytest.approx(np.mean([p.score for p in pairs]), abs=1e-5)
+
+
+def test_regrouping_on_the_pair_matrix_agrees_with_batch_clustering():
+    for seed in range(3):
+        groups = _mixed(seed, count=12)
+        weights = replace(FITTED, threshold=4.0)
+        scores = pair_scores(groups, weights)
+        assert scores[0, 1] == pytest.approx(link(groups[0], groups[1], weights).score, abs=1e-5)
+        by_matrix = sorted(sorted(groups[i].key for i in part) for part in agglomerate(groups, weights, {}))
+        assert by_matrix == cluster_groups(groups, weights, neighbours=len(groups))
+
+
+def test_online_regrouping_undoes_an_early_greedy_choice():
+    """b joins a's story first; later c and d show that b belongs with them, not with a."""
+    weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7)
+    e = [_unit(np.eye(4)[i]) for i in range(4)]
+    a = Group("a", 1, e[0], first=1.0, last=1.0)
+    b = Group("b", 1, _unit(0.75 * e[0] + 0.66 * e[1]), first=1.0, last=1.0)
+    c = Group("c", 1, _unit(0.2 * e[0] + e[1]), first=1.0, last=1.0)
+    d = Group("d", 1, _unit(0.25 * e[0] + e[1] + 0.1 * e[2]), first=1.0, last=1.0)
+    online = OnlineClusterer(weights)
+    online.assign(a)
+    assert online.assign(b).story_id == online.story_of("a")
+    online.assign(c)
+    online.assign(d)
+    assert online.story_of("b") == online.story_of("c") == online.story_of("d") != online.story_of("a")
+    changed, deleted, moved = online.take_changes()
+    assert moved["b"] == online.story_of("b") and not set(deleted) & set(online.stories)
+
+
+def test_term_index_finds_stories_that_share_heavy_terms():
+    index = TermIndex(terms_per_story=3)
+    index.put(0, SparseSum.of({1: 0.9, 2: 0.4, 3: 0.1}))
+    index.put(1, SparseSum.of({4: 0.9, 5: 0.4}))
+    index.put(2, SparseSum.of({1: 0.2, 6: 0.9}))
+    query = SparseSum.of({1: 1.0, 2: 0.5})
+    assert index.search(query, 2, lambda row: True) == [0, 2]
+    assert index.search(query, 2, lambda row: row != 0) == [2]
+    index.drop(0)
+    assert index.search(query, 2, lambda row: True) == [2]
+
+
+def test_candidates_include_lexical_neighbours_the_dense_search_misses():
+    rng = np.random.default_rng(0)
+    groups = [Group.of_article(f"g{i}", _unit(rng.normal(size=16)), {1000 + i: 1.0}, {}, {}, 5.0, "en")
+              for i in range(30)]
+    groups.append(Group.of_article("twin", _unit(rng.normal(size=16)), {1000: 1.0}, {}, {}, 5.0, "en"))
+    pairs = candidate_pairs(groups, Weights(1, 1, 0, 0.5, 7), 2)
+    assert ("g0", "twin") in pairs
+
+
+def test_sparse_sums_add_and_dot():
+    a, b = SparseSum.of({3: 1.0, 5: 2.0}), SparseSum.of({5: 1.0, 9: 4.0})
+    assert a.plus(b).to_dict() == {3: 1.0, 5: 3.0, 9: 4.0}
+    assert a.dot(b) == 2.0 and SparseSum.of({}).dot(a) == 0.0
+    assert a.heaviest(1) == {5: pytest.approx(2.0 / np.sqrt(5.0))}

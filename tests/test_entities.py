@@ -97,3 +97,72 @@ def test_the_kremlin_in_german_spanish_and_russian():
     russian = by_text("Кремль сообщил о визите. В Кремле подтвердили.", "ru")
     assert russian["Кремль"].key == russian["Кремле"].key == "kreml"
     assert by_text("The Kremlin said so.", "en")["Kremlin"].key == "kremlin"
+
+
+def test_the_words_around_a_name_settle_its_kind():
+    found = by_text("The bridge in the Marovian city of Belzograd fell into the Tusa river. "
+                    "Belzograd, a city of 90,000, mourned. Marovia's Transport Ministry said "
+                    "striker Teodor Vank had left. \"We are shocked,\" said Ilse Darrow.", "en")
+    assert found["Belzograd"].kind == "place" and found["Belzograd"].cue
+    assert found["Tusa"].kind == "place"
+    assert found["Marovia"].kind == "place"  # the owner of a ministry
+    assert found["Teodor Vank"].kind == "person" and found["Teodor Vank"].role == "striker"
+    assert found["Ilse Darrow"].kind == "person"
+
+
+def test_roles_keep_only_words_that_qualify_them():
+    found = by_text("He runs behind, which suits coach Pavel Orn. Officials said on Monday that "
+                    "talks between Foreign Minister Ana Lusk and others start.", "en")
+    assert found["Pavel Orn"].role == "coach"
+    assert found["Ana Lusk"].role == "Foreign Minister"
+    spokesman = by_text("Smoke reached Korvel, agency spokeswoman Dita Raan told reporters.", "en")
+    assert spokesman["Korvel"].role is None and spokesman["Dita Raan"].role == "agency spokeswoman"
+
+
+def test_spans_split_at_lower_case_words_and_persons_at_of():
+    # a small model's spans on unseen names ("Adlerhof lands Quiroga" as one organisation)
+    from storyline.enrich.entities import _name_parts, _tidy_span
+
+    def parts(text):
+        return [text[s:e] for s, e in _name_parts(text, 0, len(text))]
+
+    assert parts("Adlerhof lands Quiroga") == ["Adlerhof", "Quiroga"]
+    assert parts("FC Adlerhof for €") == ["FC Adlerhof"]
+    assert parts("mar de Orvenza") == ["Orvenza"]
+    assert parts("Port Authority of Belzano") == ["Port Authority of Belzano"]
+    assert parts("Ostravia y Marovia") == ["Ostravia", "Marovia"]
+    text = "Tomas Quiroga of Ostravia met them."
+    assert text[slice(*_tidy_span(text, 0, 25, "person"))] == "Tomas Quiroga"
+    assert text[slice(*_tidy_span(text, 0, 25, "organisation"))] == "Tomas Quiroga of Ostravia"
+
+
+def test_german_rules_leave_nouns_quantities_and_heads_out():
+    found = by_text("In der marowischen Stadt Belzgrad sind nach Angaben von Gouverneur Pavel "
+                    "Orlow 12 Menschen gestorben. Der Einsturz war um 19.40 Uhr Ortszeit, die "
+                    "Ablöse liegt bei 42 Millionen Euro. Bereits 2022 hatten Gutachter "
+                    "Korrosion festgestellt. Was Sparer wissen müssen.", "de")
+    assert found["Belzgrad"].kind == "place"
+    assert found["Pavel Orlow"].role == "Gouverneur"
+    for junk in ("Stadt Belzgrad", "Angaben", "Uhr Ortszeit", "Millionen Euro", "Gutachter Korrosion",
+                 "Was Sparer", "Angaben von Gouverneur Pavel Orlow"):
+        assert junk not in found, junk
+
+
+def test_italian_and_dutch_rules():
+    italian = by_text("Il portavoce Marco Vesti ha detto che a Belzano il sindaco Lia Corra "
+                      "incontrerà il ministro.", "it")
+    assert italian["Marco Vesti"].role == "portavoce" and italian["Belzano"].kind == "place"
+    dutch = by_text("Woordvoerder Jan Kuyt zei dat de minister naar Velden reist.", "nl")
+    assert dutch["Jan Kuyt"].role == "Woordvoerder" and dutch["Velden"].kind == "place"
+
+
+def test_places_keyed_by_their_english_name_across_languages():
+    from storyline.enrich.gazetteer import place_key
+
+    assert {place_key(n) for n in ("Geneva", "Ginebra", "Genf", "Женева", "Женеве", "Genève")} == {"geneva"}
+    assert {place_key(n) for n in ("United States", "Estados Unidos", "Vereinigte Staaten",
+                                   "Stati Uniti", "Verenigde Staten")} == {"united states"}
+    assert place_key("Германии") == place_key("Deutschland") == "germany"
+    assert place_key("Belzograd") is None and place_key("Geneva talks") is None
+    spanish = by_text("Los ministros se reunieron en Ginebra con Estados Unidos.", "es")
+    assert spanish["Ginebra"].key == "geneva" and spanish["Estados Unidos"].key == "united states"

@@ -91,3 +91,20 @@ def test_any_text_gives_spans_that_point_at_the_text(text):
     for quantity in extract_quantities(text, "es"):
         assert text[quantity.start:quantity.end].strip() == quantity.text
         assert quantity.value == quantity.value  # never NaN
+
+
+@pytest.mark.parametrize("text,language", [
+    ("The five-year-old girl has died.", "en"), ("a 22-year-old man was hit", "en"),
+    ("a child under age 13", "en"), ("Der 23-Jährige unterschrieb", "de"),
+    ("23-летний нападающий", "ru"),
+])
+def test_an_age_is_not_a_count(text, language):
+    (age,) = extract_quantities(text, language)
+    assert age.kind == "age"
+
+
+@pytest.mark.parametrize("text,language,value", [
+    ("een deal van USD $23 miljard", "nl", 23e9), ("un contratto da 3 miliardi di euro", "it", 3e9),
+])
+def test_dutch_and_italian_magnitudes(text, language, value):
+    assert [q.value for q in extract_quantities(text, language)] == [value]

@@ -73,7 +73,8 @@ def test_features_round_trip_upsert_and_iterate_in_id_order(fresh_store):
 feature_rows = st.builds(
     FeatureRow, article_id=st.text(min_size=1, max_size=20),
     day=st.none() | st.floats(allow_nan=False), dense=st.binary(max_size=300),
-    lexical=st.binary(max_size=100), names=st.binary(max_size=100))
+    lexical=st.binary(max_size=100), names=st.binary(max_size=100),
+    language=st.none() | st.sampled_from(["en", "es", "ru"]), numbers=st.binary(max_size=50))
 
 
 @settings(deadline=None, max_examples=60)
@@ -83,6 +84,12 @@ def test_any_feature_rows_round_trip(rows):
         store.save_features(rows)
         assert store.features(r.article_id for r in rows) == {r.article_id: r for r in rows}
         assert list(store.iter_features(batch=2)) == sorted(rows, key=lambda r: r.article_id)
+
+
+def test_features_keep_the_language_and_numbers(fresh_store):
+    fresh_store.save_features([FeatureRow("a", 1.0, b"d", b"l", b"n", "de", b"123")])
+    assert fresh_store.features(["a"])["a"].language == "de"
+    assert fresh_store.features(["a"])["a"].numbers == b"123"
 
 
 # -- dedup and duplicate links ----------------------------------------------------------
@@ -172,6 +179,12 @@ def test_a_merge_moves_members_and_deletes_the_old_story(news):
     assert merged.last_seen == "2024-05-21T10:00:00" and merged.outlets[0] == "BBC"
     assert news.story("s-b") is None and news.story_of(["b1"]) == {"b1": "s-a"}
     assert news.stats()["story_sizes"] == {"1": 0, "2-5": 1, "6-20": 0, ">20": 0}
+
+
+def test_story_members_lists_each_story_s_articles(news):
+    news.save_story_updates([row("s-a", 2), row("s-b", 1)],
+                            [("a2", "s-a", 1.0), ("a1", "s-a", 1.0), ("b1", "s-b", 1.0)], [])
+    assert news.story_members(["s-a", "s-b", "nope"]) == {"s-a": ["a1", "a2"], "s-b": ["b1"]}
 
 
 def test_the_story_an_article_leaves_is_recomputed(news):

@@ -141,3 +141,37 @@ def test_eval_command_scores_a_gold_file(tmp_path):
     assert result["docs"] == 6 and result["gold_clusters"] == 2
     assert result["pairwise"]["f1"] == 1.0 and result["pred_clusters"] == 2
     assert {"bcubed", "adjusted_rand", "seconds", "articles_per_second"} <= set(result)
+
+
+def test_a_mixed_stream_is_scored_per_part(tmp_path):
+    from storyline.evaluation import evaluate_clustering
+
+    path = tmp_path / "mixed.jsonl"
+    texts = {"a:quake": ["A strong earthquake shook Varno on Friday, damaging two hundred homes.",
+                         "Two hundred homes were damaged when an earthquake hit Varno on Friday."],
+             "b:vote": ["Lakemoor's council voted on Thursday to close the old tram depot."]}
+    with path.open("w", encoding="utf-8") as out:
+        for cluster, bodies in texts.items():
+            for i, text in enumerate(bodies):
+                out.write(json.dumps({"doc_id": f"{cluster.split(':')[0]}:{i}{cluster}", "cluster_id": cluster,
+                                      "date": "2024-06-07", "title": text[:40], "text": text}) + "\n")
+    result = evaluate_clustering(str(path), "online", parts=lambda doc_id: doc_id.split(":", 1)[0])
+    assert set(result["parts"]) == {"a", "b"}
+    assert result["parts"]["a"]["docs"] == 2 and result["parts"]["b"]["docs"] == 1
+    assert result["parts"]["a"]["pairwise"]["f1"] == result["pairwise"]["f1"] == 1.0
+
+
+def test_clustering_a_date_range_keeps_stories_whole_and_the_rest_alone(tmp_path):
+    docs = _demo_documents()
+    with Engine(db=str(tmp_path / "range.db")) as engine:
+        engine.ingest_documents(docs)
+        engine.cluster()
+        before = {s.story_id: s.article_ids for s in engine.stories(limit=1000)}
+        dated = sorted(a.published[:10] for a in engine.articles(limit=1000) if a.published)
+        middle = dated[len(dated) // 2]
+        assert engine.cluster(since=middle, until=middle) < len(before)
+        after = {s.story_id: s.article_ids for s in engine.stories(limit=1000)}
+        assert engine.store.unassigned_article_ids() == []
+        engine.cluster()
+        again = {s.story_id: s.article_ids for s in engine.stories(limit=1000)}
+    assert after == before and again == before

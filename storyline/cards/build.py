@@ -7,7 +7,7 @@ cached analyses from the store, calls ``build_card``, and stores the result.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 from . import sections
 from .analysis import ArticleAnalysis
@@ -25,7 +25,7 @@ CARD_ENTITIES = 12
 def build_card(story_id: str, articles: Sequence[CardArticle],
                analyses: Mapping[str, ArticleAnalysis], *, language: str | None = None,
                summary_sentences: int = 5, centrality: Mapping[str, float] | None = None,
-               built_at: str | None = None) -> tuple[StoryCard, list]:
+               outlets: Collection[str] = (), built_at: str | None = None) -> tuple[StoryCard, list]:
     """The card of one story, and every entity of the story (for the entity table).
 
     ``articles`` in publication order; ``analyses`` by article id (an article without one
@@ -33,8 +33,9 @@ def build_card(story_id: str, articles: Sequence[CardArticle],
     coverage); ``centrality`` scores each article's closeness to the story (headline).
     """
     headline, source = choose_headline(articles, language=language, centrality=centrality)
-    entities = story_entities(articles, analyses, language=language)
+    entities = story_entities(articles, analyses, language=language, outlets=outlets)
     sentences = {a: list(x.sentences) for a, x in analyses.items()}
+    candidates = sections.restore_claims({a: x.claims for a, x in analyses.items()})
     card = StoryCard(
         story_id=story_id, headline=headline,
         headline_article_id=source.article_id if source else None,
@@ -45,8 +46,8 @@ def build_card(story_id: str, articles: Sequence[CardArticle],
         places=_top(entities, "place"),
         coverage=coverage(articles),
         summary=tuple(sections.summary(articles, sentences, count=summary_sentences,
-                                       language=language)),
-        claims=sections.claims(articles, {a: list(x.claims) for a, x in analyses.items()}),
+                                       language=language, claims=candidates)),
+        claims=sections.claims(articles, candidates),
         built_at=built_at or datetime.now(timezone.utc).isoformat(timespec="seconds"))
     return card, entities
 

@@ -3,9 +3,12 @@
 Two claims are compared on these anchors as well as on sentence similarity, because an
 encoder cannot tell "12 dead" from "14 dead" and may call two different quotes alike.
 
-Dates come from ``storyline.enrich.temporal.resolve_dates`` when it is installed; until
-then a fallback reads explicit day-and-month dates ("June 18 and 19", "18 y 19 de junio",
-"19 июня", "18. Juni") against the publication year, and ignores relative ones.
+Dates come from ``storyline.enrich.temporal.resolve_dates`` (weekdays and relative dates
+resolved against the publication date), day-precise ones only; the day a statement was
+made ("the ministry said on Thursday that ...") is not a date of the claim.
+
+Places and speakers come from the entity mentions of ``storyline.enrich.entities`` and are
+compared by their entity keys, so that "Путина" and "Putin" are one person.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from datetime import date
 
 from ..embed.latin import to_latin
 from ..embed.names import names
+from ..enrich.entities import entity_key
+from ..enrich.temporal import resolve_dates
 
-__all__ = ["DateSpan", "find_dates", "find_names", "find_quotes", "find_speaker"]
+__all__ = ["DateSpan", "find_dates", "find_names", "find_quotes", "find_speaker", "place_keys",
+           "speaker_keys"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,68 +36,17 @@ class DateSpan:
     last: date
 
 
-try:  # the cards engineer's resolver, when present, knows weekdays and relative dates
-    from ..enrich.temporal import resolve_dates as _resolve_dates
-except ImportError:  # pragma: no cover - depends on what has been merged
-    _resolve_dates = None
-
-
 def find_dates(text: str, language: str | None, published: date | None) -> list[DateSpan]:
     """Day-precise dates and ranges in ``text`` (not bare months or years)."""
-    if _resolve_dates is not None:
-        mentions = _resolve_dates(text, language, published)
-        return [DateSpan(m.text, m.first, m.last) for m in mentions
-                if (m.last - m.first).days <= 7]
-    return _explicit_dates(text, published)
+    mentions = resolve_dates(text, language, published)
+    return [DateSpan(m.text, m.first, m.last) for m in mentions
+            if (m.last - m.first).days <= 7 and not _reported_on(text, m.start)]
 
 
-_MONTH_NUMBERS = {
-    **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june",
-                                    "july", "august", "september", "october", "november",
-                                    "december"], 1)},
-    **{m: i for i, m in enumerate(["enero", "febrero", "marzo", "abril", "mayo", "junio",
-                                    "julio", "agosto", "septiembre", "octubre", "noviembre",
-                                    "diciembre"], 1)},
-    **{m: i for i, m in enumerate(["januar", "februar", "märz", "april", "mai", "juni", "juli",
-                                    "august", "september", "oktober", "november", "dezember"],
-                                   1)},
-    **{m: i for i, m in enumerate(["января", "февраля", "марта", "апреля", "мая", "июня",
-                                    "июля", "августа", "сентября", "октября", "ноября",
-                                    "декабря"], 1)},
-}
-_MONTH = "(?P<month>" + "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True)) + ")"
-_DAYS = r"(?P<d1>\d{1,2})\.?(?:\s*(?:-|–|—|and|y|und|и|to|al|bis|по)\s*(?P<d2>\d{1,2})\.?)?"
-_YEAR = r"(?:,?\s*(?:de\s+)?(?P<year>(?:19|20)\d{2}))?"
-_DAY_MONTH = re.compile(r"\b" + _DAYS + r"\s*(?:de\s+)?" + _MONTH + r"\b" + _YEAR,
-                        re.IGNORECASE)
-_MONTH_DAY = re.compile(r"\b" + _MONTH + r"\s+" + _DAYS + r"\b" + _YEAR, re.IGNORECASE)
-
-
-def _explicit_dates(text: str, published: date | None) -> list[DateSpan]:
-    spans, taken = [], []
-    for pattern in (_DAY_MONTH, _MONTH_DAY):
-        for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
-                continue
-            resolved = _resolve(match, published)
-            if resolved:
-                spans.append(resolved)
-                taken.append(match.span())
-    return spans
-
-
-def _resolve(match: re.Match, published: date | None) -> DateSpan | None:
-    year = int(match.group("year")) if match.group("year") else (published.year if published
-                                                                  else None)
-    if year is None:
-        return None
-    month = _MONTH_NUMBERS[match.group("month").lower()]
-    try:
-        first = date(year, month, int(match.group("d1")))
-        last = date(year, month, int(match.group("d2"))) if match.group("d2") else first
-    except ValueError:
-        return None
-    return DateSpan(match.group(), first, max(first, last))
+def _reported_on(text: str, start: int) -> bool:
+    """Whether the date at ``start`` says when something was said ("said on Thursday",
+    "announced Tuesday", "teilte am Montag mit"), not when the claimed event happens."""
+    return bool(_REPORTED_ON.search(text[max(0, start - 60):start]))
 
 
 def find_names(text: str) -> tuple[str, ...]:
@@ -112,6 +67,9 @@ _SAY = (r"said|says|told|announced|added|stated|warned|declared|insisted|explain
         r"dijo|afirmó|aseguró|advirtió|anunció|señaló|declaró|explicó|indicó|añadió|"
         r"sagte|erklärte|betonte|warnte|kündigte|teilte|sagt|"
         r"сказал\w*|заявил\w*|сообщил\w*|отметил\w*|подчеркнул\w*|добавил\w*|предупредил\w*")
+_REPORTED_ON = re.compile(r"\b(?:" + _SAY + r"|confirmed|confirmó|informó|bestätigte|"
+                          r"подтвердил\w*)(?:\s+\w+)?\s+(?:on\s+|el\s+|este\s+|am\s+|в\s+|"
+                          r"во\s+)?$", re.IGNORECASE)
 # A speaker may come with an apposition: "the union's deputy leader, Julio Sande, said",
 # "advirtió la secretaria general del sindicato, Inés Corbalán, ante ...".
 _WHO = r"[^,.;:!?\"“”«»—–]"
@@ -156,3 +114,40 @@ _ROLE_WORDS = frozenset(to_latin(w) for w in """
     portavoz secretaria sindicato gobierno policia prasident ministerin sprecher sprecherin
     regierung gewerkschaft polizei президент министр представитель губернатор кремль
     правительство полиция the la el der die das of de del""".split())
+
+
+# A name is a place when the entity model says so, or when the words before it place
+# something there ("in", "near", "the city of"): the small models often call an unknown
+# town a person ("the Velesian city of Drevnogorsk").
+_PLACE_NOUNS = (r"city|town|village|port|region|province|district|ciudad|localidad|pueblo|"
+                r"municipio|provincia|Stadt|Gemeinde|Ort|Dorf|Hafen|Region|город\w*|сел\w*|"
+                r"посёлк\w*|деревн\w*|област\w*")
+_LOCATIVE = re.compile(r"(?:\b(?:in|near|at|outside|en|cerca de|junto a|bei|nahe|nahe bei|"
+                       r"im|в|во|под|около)\s+(?:the\s+|la\s+|el\s+|der\s+|dem\s+)?|\b(?:"
+                       + _PLACE_NOUNS + r")\s+(?:of\s+|de\s+)?)$", re.IGNORECASE)
+_LEADING_PLACE_NOUN = re.compile(r"^(?:" + _PLACE_NOUNS + r")\s+", re.IGNORECASE)
+
+
+def place_keys(text: str, mentions) -> tuple[str, ...]:
+    """Entity keys of the places named in ``text``; ``mentions`` are entity mentions with
+    offsets into ``text`` (``storyline.enrich.entities.Mention``)."""
+    keys = []
+    for mention in mentions:
+        name = _LEADING_PLACE_NOUN.sub("", mention.text)
+        cued = name != mention.text or _LOCATIVE.search(text[max(0, mention.start - 30):
+                                                             mention.start])
+        if (mention.kind == "place" and (mention.model or cued)) or \
+                (cued and mention.kind != "organisation"):
+            keys.append(entity_key(name) if name != mention.text else mention.key)
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def speaker_keys(speaker: str | None, mentions) -> tuple[str, ...]:
+    """Entity keys of the people a speaker phrase names ("ministry spokeswoman Hua
+    Chunying" -> "hua chunying"); organisations name no one who could be misquoted. Falls
+    back to capitalised words when the entity model found nobody in the phrase."""
+    if not speaker:
+        return ()
+    found = tuple(dict.fromkeys(m.key for m in mentions if m.kind == "person"))
+    return found or tuple(sorted(person_keys(speaker)))
+

@@ -15,16 +15,19 @@ Sources are counted twice: every article that states a claim, and the independen
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
+from .claim_anchors import find_dates
 from .claims_align import ClaimGroup, group_claims
 from .claims_compare import candidate_vectors
-from .claims_conflict import Disagreement, find_disagreements
-from .claims_extract import ClaimCandidate, article_claims, embed_candidates
+from .claims_conflict import find_disagreements
+from .claims_extract import CLAIMS_VERSION, SHARED_ENCODER, ClaimCandidate, article_claims, \
+    embed_candidates, published_date, resolve_embedder
+from .claims_slots import Disagreement
 from .inputs import CardArticle
 
-__all__ = ["ClaimCandidate", "ClaimReport", "article_claims", "align_claims"]
+__all__ = ["CLAIMS_VERSION", "ClaimCandidate", "ClaimReport", "article_claims", "align_claims"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,19 +45,22 @@ class ClaimReport:
 
 
 def align_claims(articles: Sequence[CardArticle],
-                 claims: Mapping[str, Sequence[ClaimCandidate]], *, embedder=None,
+                 claims: Mapping[str, Sequence[ClaimCandidate]], *, embedder=SHARED_ENCODER,
                  language: str | None = None) -> ClaimReport:
     """Align the candidates of a story's articles into claims and disagreements.
 
-    ``claims`` maps article id to that article's candidates. Candidates without vectors are
-    embedded with ``embedder`` when one is given; otherwise hashed word vectors stand in
+    ``claims`` maps article id to that article's candidates. Candidates without vectors
+    (cached without an encoder) are embedded with ``embedder``, by default the shared
+    multilingual encoder; with ``embedder=None`` hashed word vectors stand in
     (same-language matches only). ``language`` picks the wording shown for a claim when
     its sources are in several languages.
     """
     by_id = {a.article_id: a for a in articles}
-    candidates = [c for a in articles for c in claims.get(a.article_id, ())]
-    if embedder is not None and any(c.vector is None for c in candidates):
-        candidates = _with_vectors(candidates, embedder)
+    candidates = _dated([c for a in articles for c in claims.get(a.article_id, ())], articles)
+    if any(c.vector is None for c in candidates):
+        embedder = resolve_embedder(embedder)
+        if embedder is not None:
+            candidates = _with_vectors(candidates, embedder)
     vectors = candidate_vectors(candidates)
     similarity = vectors @ vectors.T
     report = ClaimReport()
@@ -68,6 +74,21 @@ def align_claims(articles: Sequence[CardArticle],
         target = report.updates if disagreement.is_update else report.disagreements
         target.append(_disagreement_record(disagreement, by_id))
     return report
+
+
+def _dated(candidates: list[ClaimCandidate], articles: Sequence[CardArticle]
+           ) -> list[ClaimCandidate]:
+    """Candidates of an undated article get dates read against the story's first
+    publication day: alone they had none ("on Wednesday, 19 June" has no year). Only dates
+    with a day number are kept: a weekday ("el martes") counted from a day the article
+    was not written on could be any of two weeks."""
+    anchor = min(filter(None, map(published_date, articles)), default=None)
+    undated = {a.article_id for a in articles if published_date(a) is None}
+    if anchor is None or not undated:
+        return candidates
+    return [replace(c, dates=tuple(d for d in find_dates(c.text, c.language, anchor)
+                                   if any(ch.isdigit() for ch in d.text)))
+            if c.article_id in undated else c for c in candidates]
 
 
 def _with_vectors(candidates: list[ClaimCandidate], embedder) -> list[ClaimCandidate]:

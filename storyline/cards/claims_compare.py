@@ -19,28 +19,32 @@ import numpy as np
 
 from ..embed.names import key_overlap, name_keys
 from ..embed.stopwords import stopwords_for
+from ..enrich.number_words import number_word_pattern
 from ..enrich.quantities import Quantity
 from .claim_anchors import DateSpan, person_keys
 from .claims_extract import ClaimCandidate
 
 __all__ = ["Slot", "candidate_vectors", "quantity_slot", "same_value", "shared_anchors",
-           "slot_pairs", "differing_amounts", "date_difference", "quote_similarity", "speakers_differ"]
+           "slot_pairs", "differing_amounts", "date_difference", "quote_similarity",
+           "speaker_people", "speakers_differ", "places_differ", "same_place"]
 
 #: Quantity kinds that state an amount; years, ordinals and durations are compared elsewhere
 #: or not at all ("second visit in six months" is a fact of its own, not an amount).
 AMOUNT_KINDS = frozenset({"money", "percent", "count", "measure"})
 
+# Words of each fate, matched at the start of a word ("die" in "medie" is no death).
 _FATES = [
-    ("killed", r"kill|dead|death|died|die |fatalit|lives|bodies|muert|fallec|murier|vida|"
-               r"tote|tot |töt|getötet|leben gekommen|starb|gestorben|todesopfer|погиб|"
+    ("killed", r"kill|dead|death|died|dies|fatalit|lives|bodies|muert|fallec|murier|"
+               r"tote|tot\b|töt|getötet|ums leben|starb|gestorben|todesopfer|погиб|"
                r"смерт|жертв|скончал|убит"),
-    ("injured", r"injur|wound|hurt|hospital|herid|lesionad|hospitaliz|verletz|krankenhaus|"
+    ("injured", r"injur|wound|hurt|hospital|herid|lesionad|hospitaliz|verletz|"
                 r"пострадав|ранен|травм|госпитал"),
     ("missing", r"missing|desaparec|vermisst|пропа"),
     ("evacuated", r"evacu|desaloj|in sicherheit|эвакуир"),
     ("arrested", r"arrest|detain|detenid|festgenommen|verhaftet|задержа|арестова"),
 ]
-_FATE_PATTERNS = [(name, re.compile(words, re.IGNORECASE)) for name, words in _FATES]
+_FATE_PATTERNS = [(name, re.compile(r"(?<!\w)(?:" + words + ")", re.IGNORECASE))
+                  for name, words in _FATES]
 
 
 @dataclass(frozen=True)
@@ -55,26 +59,50 @@ def quantity_slot(candidate: ClaimCandidate, quantity: Quantity) -> Slot | None:
         return None
     fate = None
     if quantity.kind == "count":
-        fate = _nearest_fate(candidate.text, quantity)
+        fate = _nearest_fate(candidate, quantity)
         if quantity.unit is None and fate is None:
             return None  # a bare number: we cannot tell what it counts
+        if fate is not None:  # "injures 11": the dead, hurt, missing are people
+            return Slot("count", "people", fate)
     return Slot(quantity.kind, quantity.unit, fate)
 
 
-def _nearest_fate(text: str, quantity: Quantity) -> str | None:
-    offset = text.find(quantity.text)
-    if offset < 0:
-        offset = 0
-    window_start = max(0, offset - 40)
-    window = text[window_start:offset + len(quantity.text) + 60].lower()
-    centre = offset - window_start
+def _nearest_fate(candidate: ClaimCandidate, quantity: Quantity) -> str | None:
+    """The fate this number counts: that of the nearest fate word the number owns. A fate
+    word belongs to the nearest number before it ("four others were hurt", "12 people
+    died"), else to the nearest after it ("injuring 11 workers", "погибли 12 человек"), so
+    that in "one man was killed and four others were hurt when two gunmen opened fire"
+    the killed are one, the hurt four, and the gunmen nobody."""
+    text = candidate.text
+    numbers = [m.span() for m in _NUMBER_TOKEN.finditer(text)]
+    own = _span(text, quantity)
     best, distance = None, None
     for name, pattern in _FATE_PATTERNS:
-        for match in pattern.finditer(window):
-            gap = abs(match.start() - centre)
-            if distance is None or gap < distance:
-                best, distance = name, gap
+        for match in pattern.finditer(text):
+            owner = _owner(numbers, match.span())
+            if owner is not None and own[0] <= owner[0] < own[1]:
+                gap = max(0, match.start() - own[1], own[0] - match.end())
+                if distance is None or gap < distance:
+                    best, distance = name, gap
     return best
+
+
+_NUMBER_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|(?<!\w)(?:" + number_word_pattern()
+                           + r"|one|un|una|uno|ein|eine|einer|один|одна|одного)(?!\w)",
+                           re.IGNORECASE)
+
+
+def _owner(numbers: list[tuple[int, int]], fate: tuple[int, int]) -> tuple[int, int] | None:
+    before = [n for n in numbers if n[1] <= fate[0] and fate[0] - n[1] <= 40]
+    if before:
+        return max(before)
+    after = [n for n in numbers if n[0] >= fate[1] and n[0] - fate[1] <= 30]
+    return min(after) if after else None
+
+
+def _span(text: str, quantity: Quantity) -> tuple[int, int]:
+    start = max(text.find(quantity.text), 0)
+    return start, start + len(quantity.text)
 
 
 def same_value(a: Quantity, b: Quantity) -> bool:
@@ -121,13 +149,34 @@ def has_amount(candidate: ClaimCandidate) -> bool:
 
 
 def date_difference(a: ClaimCandidate, b: ClaimCandidate) -> tuple[DateSpan, DateSpan] | None:
-    """The two dates when each sentence gives exactly one day and they differ."""
+    """The two dates when each sentence gives exactly one date and they differ; a day
+    inside the other's range does not differ ("June 18 and 19", "on Tuesday [18]")."""
     if len(a.dates) != 1 or len(b.dates) != 1:
         return None
     da, db = a.dates[0], b.dates[0]
-    if (da.first, da.last) == (db.first, db.last):
+    if (da.first, da.last) == (db.first, db.last) or _day_within(da, db) or _day_within(db, da):
         return None
     return da, db
+
+
+def _day_within(day: DateSpan, span: DateSpan) -> bool:
+    return day.first == day.last and span.first <= day.first <= span.last
+
+
+def places_differ(a: ClaimCandidate, b: ClaimCandidate) -> bool:
+    """Two sentences of one language that each name one place the other does not ("in
+    Brannock", "in Kelby"). Across languages names are often exonyms (Geneva, Ginebra),
+    so they are not compared."""
+    if a.language != b.language:
+        return False
+    only_a = [p for p in a.places if not same_place(p, b.places)]
+    only_b = [p for p in b.places if not same_place(p, a.places)]
+    return len(only_a) == 1 and len(only_b) == 1
+
+
+def same_place(place: str, others: Sequence[str]) -> bool:
+    """Whether ``place`` is one of ``others``, spelling variants included."""
+    return any(key_overlap(name_keys([place]), name_keys([o])) >= 0.5 for o in others)
 
 
 def shared_anchors(a: ClaimCandidate, b: ClaimCandidate) -> list[str]:
@@ -176,10 +225,17 @@ def quote_similarity(a: ClaimCandidate, b: ClaimCandidate) -> float:
     return _word_overlap(max(a.quotes, key=len), max(b.quotes, key=len))
 
 
+def speaker_people(candidate: ClaimCandidate) -> tuple[str, ...]:
+    """Entity keys of the people the candidate's speaker phrase names (capitalised words
+    for candidates cached before entities were read)."""
+    return candidate.speaker_keys or tuple(sorted(person_keys(candidate.speaker)))
+
+
 def speakers_differ(a: ClaimCandidate, b: ClaimCandidate) -> bool:
-    """Both sentences name a person as the speaker, and not the same person. An
-    organisation and its spokesperson never differ: both may well have said it."""
-    keys_a, keys_b = person_keys(a.speaker), person_keys(b.speaker)
+    """Both sentences name a person as the speaker, and not the same person: no name word
+    in common, even phonetically ("Xi" and "Xi Jinping" are one person). An organisation
+    and its spokesperson never differ: both may well have said it."""
+    keys_a, keys_b = speaker_people(a), speaker_people(b)
     return bool(keys_a and keys_b) and key_overlap(name_keys(keys_a), name_keys(keys_b)) == 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Entity, EventDate, StoryCard
+from .model import Entity, EventDate, OutletCoverage, StoryCard
 
 
 def card_markdown(card: StoryCard) -> str:
@@ -15,12 +15,29 @@ def card_markdown(card: StoryCard) -> str:
     lines += _section("Organisations", [_entity_line(e) for e in card.organisations])
     lines += _section("Summary", [_summary_line(s) for s in card.summary])
     lines += _claims(card.claims)
-    lines += _section("Coverage", [
-        f"- {o.outlet}: {o.articles} article(s), first seen {o.first_seen or 'undated'} "
-        f"({', '.join(o.languages)})" for o in card.coverage.outlets])
-    lines += _section(f"Timeline (per {card.coverage.bucket})", [
-        f"- {b.start}: {b.articles} ({', '.join(b.outlets)})" for b in card.coverage.timeline])
+    lines += _section("Coverage", [_outlet_line(o) for o in card.coverage.outlets])
+    lines += _section(_timeline_title(card), _timeline_lines(card))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _outlet_line(outlet: OutletCoverage) -> str:
+    name = outlet.outlet or "*outlet not given*"
+    seen = f"first seen {outlet.first_seen}" if outlet.first_seen else "no publication date"
+    return f"- {name}: {outlet.articles} article(s), {seen} ({', '.join(outlet.languages)})"
+
+
+def _timeline_title(card: StoryCard) -> str:
+    return "Timeline (per hour, UTC)" if card.coverage.bucket == "hour" else "Timeline (per day)"
+
+
+def _timeline_lines(card: StoryCard) -> list[str]:
+    lines = []
+    for bucket in card.coverage.timeline:
+        unnamed = [f"{bucket.unknown_outlet} of outlet not given"] if bucket.unknown_outlet else []
+        lines.append(f"- {bucket.start}: {bucket.articles} ({', '.join([*bucket.outlets, *unnamed])})")
+    if card.coverage.undated:
+        lines.append(f"- no publication date: {card.coverage.undated} article(s)")
+    return lines
 
 
 def _coverage_line(card: StoryCard) -> str:
@@ -39,7 +56,7 @@ def _section(title: str, rows: list[str]) -> list[str]:
 
 def _date_line(event: EventDate, index: int) -> str:
     span = event.first if event.first == event.last else f"{event.first} to {event.last}"
-    sources = ", ".join(event.outlets) or f"{len(event.article_ids)} article(s)"
+    sources = ", ".join(event.outlets) or f"{len(event.article_ids)} article(s) of outlet not given"
     lead = "- " if index == 0 else "- also given: "
     return (f"{lead}**{span}** ({event.independent} independent report(s): {sources}; "
             f"as written: {'; '.join(event.texts[:3])})")

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 #: Bumped when what a card holds changes: stored cards of another version are rebuilt.
-CARD_VERSION = 1
+CARD_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,10 @@ class EventDate:
 
 @dataclass(frozen=True)
 class OutletCoverage:
-    outlet: str
+    """One outlet's part in the story. ``outlet`` is ``None`` for the articles whose outlet
+    is not known; ``first_seen`` is ``None`` when none of its articles carries a date."""
+
+    outlet: str | None
     first_seen: str | None
     articles: int
     languages: tuple[str, ...]
@@ -55,9 +58,10 @@ class OutletCoverage:
 
 @dataclass(frozen=True)
 class TimelineBucket:
-    start: str  # ISO date ("2024-05-14") or hour ("2024-05-14T09:00")
+    start: str  # ISO date ("2024-05-14") or UTC hour ("2024-05-14T09:00")
     articles: int
     outlets: tuple[str, ...]
+    unknown_outlet: int = 0  # articles in the bucket whose outlet is not known
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,9 @@ class Coverage:
     languages: dict[str, int]
     first_published: str | None
     last_published: str | None
-    bucket: str  # "day" or "hour"
+    bucket: str  # "day" or "hour" (UTC)
     timeline: tuple[TimelineBucket, ...]
+    undated: int = 0  # articles without a publication date: in no timeline bucket
 
 
 @dataclass(frozen=True)

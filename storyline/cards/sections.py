@@ -1,63 +1,59 @@
-"""The claims engineer's stages, called through their agreed signatures.
+"""The sentence, claim and summary stages as the card builder calls them.
 
-``storyline.enrich.sentences``, ``storyline.cards.summary`` and ``storyline.cards.claims``
-come from another branch; until they are installed the card's summary and claims come
-out empty (and the log says why once), so a card never fails for their absence.
+Analyses are cached as JSON, so claim candidates travel as dicts between the per-article
+step (``article_claims``) and the per-story steps (``summary``, ``claims``); this module
+turns them back into candidates once per card.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
-from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
+from ..enrich.entities import Mention
+from ..enrich.sentences import Sentence, split_sentences
+from .claims import CLAIMS_VERSION, ClaimCandidate, align_claims
+from .claims import article_claims as _article_claims
 from .inputs import CardArticle
+from .summary import summarize
 
-logger = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=None)  # one import attempt (and one log line) per process
-def _stage(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        logger.info("card section skipped: %s is not available (%s)", module, exc)
-        return None
+__all__ = ["CLAIMS_VERSION", "Sentence", "article_claims", "claims", "restore_claims",
+           "sentence_from_dict", "split_sentences", "summary"]
 
 
-def split_sentences(text: str, language: str | None) -> list[Any]:
-    stage = _stage("storyline.enrich.sentences")
-    return stage.split_sentences(text, language) if stage else []
+def sentence_from_dict(data: dict[str, Any]) -> Sentence:
+    return Sentence(**data)
 
 
-def sentence_from_dict(data: dict[str, Any]) -> Any:
-    stage = _stage("storyline.enrich.sentences")
-    return stage.Sentence(**data)
-
-
-def article_claims(article: CardArticle, sentences: Sequence[Any]) -> list[dict[str, Any]]:
-    """The article's claim candidates as JSON (cached per article by the caller)."""
-    stage = _stage("storyline.cards.claims")
-    if stage is None or not sentences:
+def article_claims(article: CardArticle, sentences: Sequence[Sentence], *,
+                   entities: Sequence[Mention], title_entities: Sequence[Mention]
+                   ) -> list[dict[str, Any]]:
+    """The article's claim candidates as JSON (cached per article by the caller). The
+    entities are the ones the analysis found already: extracting them again would double
+    the cost of analysing an article."""
+    if not sentences and not article.title:
         return []
-    return [claim.to_dict() for claim in stage.article_claims(article, sentences)]
+    return [claim.to_dict() for claim in _article_claims(
+        article, sentences, entities=entities, title_entities=title_entities)]
 
 
-def summary(articles: Sequence[CardArticle], sentences: Mapping[str, Sequence[Any]], *,
-            count: int, language: str | None) -> list[dict[str, Any]]:
-    stage = _stage("storyline.cards.summary")
-    if stage is None or not any(sentences.values()):
+def restore_claims(candidates: Mapping[str, Sequence[dict[str, Any]]]
+                   ) -> dict[str, list[ClaimCandidate]]:
+    return {article_id: [ClaimCandidate.from_dict(c) for c in found]
+            for article_id, found in candidates.items()}
+
+
+def summary(articles: Sequence[CardArticle], sentences: Mapping[str, Sequence[Sentence]], *,
+            count: int, language: str | None,
+            claims: Mapping[str, Sequence[ClaimCandidate]]) -> list[dict[str, Any]]:
+    """The summary; the cached claim vectors spare it from running the encoder again."""
+    if not any(sentences.values()):
         return []
-    return [s.as_dict() for s in stage.summarize(articles, sentences, count=count,
-                                                  language=language)]
+    return [s.as_dict() for s in summarize(articles, sentences, count=count,
+                                           language=language, claims=claims)]
 
 
 def claims(articles: Sequence[CardArticle],
-           candidates: Mapping[str, Sequence[dict[str, Any]]]) -> dict[str, Any]:
-    stage = _stage("storyline.cards.claims")
-    if stage is None or not any(candidates.values()):
+           candidates: Mapping[str, Sequence[ClaimCandidate]]) -> dict[str, Any]:
+    if not any(candidates.values()):
         return {}
-    restored = {article_id: [stage.ClaimCandidate.from_dict(c) for c in found]
-                for article_id, found in candidates.items()}
-    return stage.align_claims(articles, restored).as_dict()
+    return align_claims(articles, candidates).as_dict()

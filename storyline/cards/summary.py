@@ -1,21 +1,24 @@
 """A multi-source extractive summary: the sentences most of the story's sources state.
 
 Every body sentence of every member article is a candidate. A sentence scores for how many
-independent sources state it too (a sentence of theirs within ``SAME_SENTENCE`` cosine),
-for how central it is to the story, and for coming early in its article, where news puts
-what matters. Sentences are then taken best first, skipping any that repeats one already
-taken (``REPEAT`` cosine, or the same amounts in a fairly alike sentence). A taken sentence
-is shown in the reader's ``language`` when one of its equivalents is in that language; a
+independent sources state it too (a sentence of theirs within ``SAME_SENTENCE`` cosine, or
+one with a clause aligned into the same claim), for how central it is to the story, and
+for coming early in its article, where news puts what matters. Sentences are then taken
+best first, skipping any that repeats one already taken (``REPEAT`` cosine, a clause of
+the same claim, or the same amounts in a fairly alike sentence). A taken sentence is
+shown in the reader's ``language`` when one of its equivalents is in that language; a
 sentence in another language is still taken when nothing in the reader's language says it.
 
 Sentence vectors come, cheapest first, from cached claim candidates (the mean of a
-sentence's clause vectors), from an ``embedder``, or from hashed words (one language only).
+sentence's clause vectors), from an ``embedder`` (by default the shared multilingual
+encoder), or, with ``embedder=None``, from hashed words (one language only).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -23,7 +26,8 @@ import numpy as np
 from ..enrich.quantities import extract_quantities
 from ..enrich.sentences import Sentence
 from .claims_compare import candidate_vectors
-from .claims_extract import ClaimCandidate
+from .claims_align import group_claims
+from .claims_extract import SHARED_ENCODER, ClaimCandidate, article_claims, resolve_embedder
 from .inputs import CardArticle
 
 __all__ = ["SummarySentence", "summarize"]
@@ -58,7 +62,7 @@ class _Pool:
 
 
 def summarize(articles: Sequence[CardArticle], sentences: Mapping[str, Sequence[Sentence]], *,
-              count: int = 5, language: str | None = None, embedder=None,
+              count: int = 5, language: str | None = None, embedder=SHARED_ENCODER,
               claims: Mapping[str, Sequence[ClaimCandidate]] | None = None
               ) -> list[SummarySentence]:
     """Up to ``count`` sentences that together say what the story's sources say."""
@@ -67,15 +71,20 @@ def summarize(articles: Sequence[CardArticle], sentences: Mapping[str, Sequence[
     pool = _pool(articles, sentences)
     if not pool:
         return []
+    if claims is None:  # the clauses of each sentence, without entities: not needed here
+        claims = {a.article_id: article_claims(a, sentences.get(a.article_id, ()),
+                                               embedder=embedder, entities=(),
+                                               title_entities=()) for a in articles}
     vectors = _vectors(pool, embedder, claims)
     similarity = vectors @ vectors.T
+    same = (similarity >= SAME_SENTENCE) | _shared_claims(pool, claims)
     keys = [p.article.independence_key for p in pool]
-    scores = _scores(pool, similarity, keys)
-    chosen = _select(pool, similarity, scores, count)
-    picked = list(dict.fromkeys(_shown(i, pool, similarity, language) for i in chosen))
+    scores = _scores(pool, similarity, same, keys)
+    chosen = _select(pool, similarity, same, scores, count)
+    picked = list(dict.fromkeys(_shown(i, pool, similarity, same, language) for i in chosen))
     order = {a.article_id: n for n, a in enumerate(articles)}
     picked.sort(key=lambda i: (order[pool[i].article.article_id], pool[i].sentence.start))
-    return [_summary_sentence(i, pool, similarity) for i in picked]
+    return [_summary_sentence(i, pool, same) for i in picked]
 
 
 def _pool(articles, sentences) -> list[_Pool]:
@@ -92,6 +101,7 @@ def _vectors(pool: list[_Pool], embedder, claims) -> np.ndarray:
         cached = _vectors_from_claims(pool, claims)
         if cached is not None:
             return cached
+    embedder = resolve_embedder(embedder)
     if embedder is not None:
         return embedder.embed([p.sentence.text for p in pool])
     stand_ins = [ClaimCandidate(p.article.article_id, "text", p.sentence.start, p.sentence.end,
@@ -114,56 +124,70 @@ def _vectors_from_claims(pool, claims) -> np.ndarray | None:
     return np.vstack(rows).astype(np.float32)
 
 
-def _scores(pool, similarity, keys) -> np.ndarray:
+def _shared_claims(pool: list[_Pool], claims) -> np.ndarray:
+    """Which sentences of different articles have a clause in one claim (``group_claims``):
+    "first trip abroad since being sworn into his fifth term" and "first foreign trip since
+    his re-election" are one fact even when the rest of their sentences differ."""
+    where = {}
+    for index, p in enumerate(pool):
+        for c in claims.get(p.article.article_id, ()):
+            if c.field == "text" and p.sentence.start <= c.start < p.sentence.end:
+                where[c.key] = index
+    candidates = [c for found in claims.values() for c in found if c.key in where]
+    shared = np.zeros((len(pool), len(pool)), dtype=bool)
+    for group in group_claims(candidates):
+        members = sorted({where[c.key] for c in group.members})
+        for i in members:
+            shared[i, members] = True
+    return shared
+
+
+def _scores(pool, similarity, same, keys) -> np.ndarray:
     independent = max(len(set(keys)), 1)
-    support = np.array([len(_stating(i, pool, similarity, keys)) for i in range(len(pool))])
+    support = np.array([len({keys[j] for j in np.nonzero(same[i])[0]} | {keys[i]})
+                        for i in range(len(pool))])
     centroid = similarity.mean(axis=1)
     lead = np.array([1.0 / (1 + p.rank) for p in pool])
     return (WEIGHT_SUPPORT * support / independent + WEIGHT_CENTRAL * centroid
             + WEIGHT_LEAD * lead)
 
 
-def _stating(i: int, pool, similarity, keys) -> set[str]:
-    """Independence keys of the sources that state sentence ``i`` (its own included)."""
-    same = np.nonzero(similarity[i] >= SAME_SENTENCE)[0]
-    return {keys[j] for j in same} | {keys[i]}
-
-
-def _select(pool, similarity, scores, count) -> list[int]:
+def _select(pool, similarity, same, scores, count) -> list[int]:
     chosen: list[int] = []
     for i in np.argsort(-scores, kind="stable").tolist():
         if len(chosen) == count:
             break
-        if not any(_repeats(i, j, pool, similarity) for j in chosen):
+        if not any(_repeats(i, j, pool, similarity, same) for j in chosen):
             chosen.append(i)
     return chosen
 
 
-def _repeats(i: int, j: int, pool, similarity) -> bool:
-    if similarity[i, j] >= REPEAT:
+def _repeats(i: int, j: int, pool, similarity, same) -> bool:
+    if similarity[i, j] >= REPEAT or same[i, j]:
         return True
     amounts_i = _amounts(pool[i])
     return bool(amounts_i) and amounts_i == _amounts(pool[j]) and similarity[i, j] >= 0.35
 
 
+@lru_cache(maxsize=4096)  # a pure function of the sentence: compared with every one taken
 def _amounts(p: _Pool) -> frozenset[tuple[float, str | None]]:
     return frozenset((q.value, q.unit) for q in extract_quantities(p.sentence.text,
                                                                   p.article.language)
                      if q.kind in ("money", "percent", "count", "measure"))
 
 
-def _shown(i: int, pool, similarity, language: str | None) -> int:
+def _shown(i: int, pool, similarity, same, language: str | None) -> int:
     """The equivalent of sentence ``i`` in the reader's language, if there is one."""
     if language is None or pool[i].article.language == language:
         return i
-    same = [j for j in np.nonzero(similarity[i] >= SAME_SENTENCE)[0].tolist()
-            if pool[j].article.language == language]
-    return max(same, key=lambda j: similarity[i, j]) if same else i
+    equivalents = [j for j in np.nonzero(same[i])[0].tolist()
+                   if pool[j].article.language == language]
+    return max(equivalents, key=lambda j: similarity[i, j]) if equivalents else i
 
 
-def _summary_sentence(i: int, pool, similarity) -> SummarySentence:
+def _summary_sentence(i: int, pool, same) -> SummarySentence:
     p = pool[i]
-    stating = [pool[j].article.article_id for j in np.nonzero(similarity[i] >= SAME_SENTENCE)[0]]
+    stating = [pool[j].article.article_id for j in np.nonzero(same[i])[0]]
     sources = tuple(dict.fromkeys([p.article.article_id, *stating]))
     return SummarySentence(p.sentence.text, p.article.article_id, p.article.language, sources,
                            p.sentence.start, p.sentence.end)

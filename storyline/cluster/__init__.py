@@ -6,10 +6,11 @@
     cluster_groups           a whole archive at once, independent of order (batch.py)
 """
 
-from .batch import cluster_groups
-from .linkage import Group, Link, Weights, link
+from .batch import candidate_pairs, cluster_groups
+from .linkage import SIGNALS, Group, Link, Weights, link, signals
+from .sparse import SparseSum
 from .online import Assignment, OnlineClusterer, story_id_for
 from .state import pack, unpack
 
-__all__ = ["Assignment", "Group", "Link", "OnlineClusterer", "Weights", "cluster_groups", "link",
-           "pack", "story_id_for", "unpack"]
+__all__ = ["SIGNALS", "Assignment", "Group", "Link", "OnlineClusterer", "SparseSum", "Weights",
+           "candidate_pairs", "cluster_groups", "link", "pack", "signals", "story_id_for", "unpack"]

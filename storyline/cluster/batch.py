@@ -1,9 +1,11 @@
 """Batch clustering: global average linkage over a candidate graph, independent of order.
 
 1. Duplicate links join their articles first (a reprint is the same story by definition).
-2. Candidate pairs: each article's nearest neighbours by dense similarity, only among
-   articles whose dates fall within the window (exact search with faiss, in date blocks so
-   the cost does not grow with the square of the archive).
+2. Candidate pairs: each article's nearest neighbours by dense similarity and by TF-IDF
+   similarity, only among articles whose dates fall within the window (exact search, in
+   date blocks so the cost does not grow with the square of the archive). Either kind
+   alone misses pairs: on gva the dense top 20 hold 62% of the same-story pairs, the
+   TF-IDF top 20 90%.
 3. Agglomeration: repeatedly merge the two linked groups with the highest average
    linkage (``linkage.link``) while it reaches the threshold. Ties are broken by group key,
    and groups are built in key order, so the result does not depend on input order.
@@ -19,6 +21,7 @@ import faiss
 import numpy as np
 
 from .linkage import Group, Weights, link
+from .sparse import stack
 
 _NEIGHBOURS = 20
 
@@ -29,9 +32,9 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
     """Partition the keys of ``groups`` (one per article) into stories, each sorted."""
     ordered = sorted(groups, key=lambda g: g.key)
     members = {g.key: [g.key] for g in ordered}
-    live = {g.key: _copy(g) for g in ordered}
+    live = {g.key: g.copy() for g in ordered}
     parent = _join_duplicates(live, members, duplicate_links)
-    edges = _candidate_pairs(ordered, weights, neighbours)
+    edges = candidate_pairs(ordered, weights, neighbours)
     adjacency: dict[str, set[str]] = defaultdict(set)
     for a, b in edges:
         a, b = parent(a), parent(b)
@@ -40,12 +43,6 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
             adjacency[b].add(a)
     _agglomerate(live, members, adjacency, weights)
     return sorted(sorted(keys) for keys in members.values())
-
-
-def _copy(group: Group) -> Group:
-    return Group(group.key, group.size, group.dense.copy(), dict(group.lexical),
-                 dict(group.names), group.first, group.last,
-                 {k: v.copy() for k, v in group.by_language.items()})
 
 
 def _join_duplicates(live, members, links):
@@ -69,20 +66,37 @@ def _join_duplicates(live, members, links):
     return find
 
 
-def _candidate_pairs(groups: Sequence[Group], weights: Weights, k: int) -> set[tuple[str, str]]:
-    """Nearest neighbours by dense similarity, searched within date blocks."""
+def candidate_pairs(groups: Sequence[Group], weights: Weights, k: int) -> set[tuple[str, str]]:
+    """Nearest neighbours by dense and by lexical similarity, searched within date blocks."""
     pairs: set[tuple[str, str]] = set()
     for queries, pool in _blocks(groups, weights.window_days):
-        matrix = np.stack([g.centroid for g in pool]).astype("float32")
-        index = faiss.IndexFlatIP(matrix.shape[1])
-        index.add(matrix)
-        query = np.stack([g.centroid for g in queries]).astype("float32")
-        _, found = index.search(query, min(k + 1, len(pool)))
-        for group, row in zip(queries, found):
-            for j in row:
-                if j >= 0 and pool[j].key != group.key:
-                    pairs.add(tuple(sorted((group.key, pool[j].key))))
+        for rows in (_dense_neighbours(queries, pool, k), _lexical_neighbours(queries, pool, k)):
+            for group, row in zip(queries, rows):
+                pairs.update(tuple(sorted((group.key, pool[j].key))) for j in row
+                             if j >= 0 and pool[j].key != group.key)
     return pairs
+
+
+def _dense_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int) -> np.ndarray:
+    matrix = np.stack([g.centroid for g in pool]).astype("float32")
+    index = faiss.IndexFlatIP(matrix.shape[1])
+    index.add(matrix)
+    query = np.stack([g.centroid for g in queries]).astype("float32")
+    return index.search(query, min(k + 1, len(pool)))[1]
+
+
+def _lexical_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int) -> np.ndarray:
+    """Top ``k + 1`` of the pool by TF-IDF dot product (-1 where fewer share a term)."""
+    found = np.full((len(queries), min(k + 1, len(pool))), -1, dtype=np.int64)
+    both = stack([g.lexical for g in (*queries, *pool)])
+    query_rows, pool_columns = both[:len(queries)], both[len(queries):].T.tocsc()
+    step = max(1, 20_000_000 // len(pool))  # a dense block of about 160 MB at most
+    for start in range(0, len(queries), step):
+        scores = (query_rows[start:start + step] @ pool_columns).toarray()
+        top = np.argpartition(-scores, found.shape[1] - 1, axis=1)[:, :found.shape[1]]
+        hit = np.take_along_axis(scores, top, axis=1) > 0
+        found[start:start + step] = np.where(hit, top, -1)
+    return found
 
 
 def _blocks(groups: Sequence[Group], window: float):

@@ -1,45 +1,73 @@
 """How strongly two groups of articles belong together: average linkage over mixed signals.
 
-Every signal is a dot product of L2-normalised vectors (dense sentence embeddings, hashed
-TF-IDF, names as binary vectors), so the *average* similarity between all pairs of two
-groups is a dot product of their sums divided by the sizes:
+The score of two articles is a linear function of pair signals, the log-odds of a logistic
+model fitted on same-story and different-story pairs (benchmarks/stories/fit_pairs.py):
+
+    dense      cosine of their sentence embeddings
+    lexical    cosine of their hashed TF-IDF vectors
+    cross      their dense cosine when the two are in different languages, else 0
+               (TF-IDF means nothing between two languages: this stands in for it)
+    names      cosine of their name-key vectors (names compared across spellings)
+    numbers    cosine of their number vectors (death tolls, prices, years)
+    time       exp(-days apart / time_scale) when both are dated, else 0 (the news cycle)
+    gap        log(1 + days apart) when both are dated, else 0 (follow-ups weeks later)
+    dated      1 when both are dated, else 0 (time is evidence only when both have it)
+    same_language  1 when both are in one language
+
+Two articles join when the score reaches ``threshold`` (the negated intercept: a pair is
+more likely the same story than not). For two *groups* the score is the average over all
+pairs of their members, and every signal's average is exact from running sums alone:
+the vector signals are dot products of unit vectors, so
 
     mean_{a in A, b in B} cos(a, b) = (sum_A . sum_B) / (|A| |B|)
 
-That makes the online decision (one article against a story) and the batch decision (two
-clusters against each other) the same computation, exact, from running sums alone: online
+and the time, dated and same-language signals come from per-group counts (members per day,
+members per language). That makes the online decision (one article against a story) and
+the batch decision (two clusters against each other) the same computation: online
 assignment is greedy average linkage, batch is global average linkage, and the two stay
-close. Time is a gate, not a weight: groups whose date ranges are further apart than the
-window never link.
-
-Lexical similarity means nothing between two languages, so for a pair of articles in
-different languages the lexical slot is filled by their dense similarity, scaled by
-``cross_language`` (below 1: two texts on one topic in two languages are closer in the
-sentence encoder's space than their content warrants). The average stays
-exact: each group also keeps its dense sums per language, and the dense similarity of the
-cross-language pairs is the total minus the same-language part.
+close. Beyond the signals, time is also a gate: groups whose date ranges are further
+apart than the window never link.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from .sparse import SparseSum
+
 Sparse = dict[int, float]
+
+#: The pair signals, in the order of ``Link.signals`` and ``Weights.coefficients``.
+SIGNALS = ("dense", "lexical", "cross", "names", "numbers", "time", "gap", "dated",
+           "same_language")
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Weights of the signals and the decision threshold. Their defaults live in
-    ``storyline.settings`` (tuned with benchmarks/stories/tune.py)."""
+    """The pair model: one weight per signal and the threshold the score must reach.
+    Their defaults live in ``storyline.settings`` (fitted with benchmarks/stories/fit_pairs.py)."""
 
     dense: float
     lexical: float
     names: float
     threshold: float
     window_days: float
-    cross_language: float = 0.4
+    cross_language: float = 0.0
+    numbers: float = 0.0
+    time: float = 0.0
+    gap: float = 0.0
+    dated: float = 0.0
+    same_language: float = 0.0
+    time_scale_days: float = 3.0
+
+    @cached_property
+    def coefficients(self) -> tuple[float, ...]:
+        return (self.dense, self.lexical, self.cross_language, self.names, self.numbers,
+                self.time, self.gap, self.dated, self.same_language)
 
 
 @dataclass
@@ -49,11 +77,27 @@ class Group:
     key: str
     size: int
     dense: np.ndarray
-    lexical: Sparse = field(default_factory=dict)
-    names: Sparse = field(default_factory=dict)
+    lexical: SparseSum = field(default_factory=dict)
+    names: SparseSum = field(default_factory=dict)
     first: float | None = None  # days since the epoch, None when no member has a date
     last: float | None = None
     by_language: dict[str, np.ndarray] = field(default_factory=dict)  # dense sums per language
+    numbers: SparseSum = field(default_factory=dict)
+    days: dict[float, int] = field(default_factory=dict)  # dated members per day
+    languages: dict[str, int] = field(default_factory=dict)  # members per language
+
+    def __post_init__(self) -> None:  # sparse sums may be given as {term: weight}
+        self.lexical = SparseSum.of(self.lexical)
+        self.names = SparseSum.of(self.names)
+        self.numbers = SparseSum.of(self.numbers)
+
+    @classmethod
+    def of_article(cls, key: str, dense: np.ndarray, lexical: Sparse | SparseSum,
+                   names: Sparse | SparseSum, numbers: Sparse | SparseSum, day: float | None,
+                   language: str | None) -> Group:
+        language = language or "?"
+        return cls(key, 1, dense, lexical, names, day, day, {language: dense}, numbers,
+                   {} if day is None else {day: 1}, {language: 1})
 
     def absorb(self, other: Group) -> None:
         self.size += other.size
@@ -61,10 +105,20 @@ class Group:
         for language, vector in other.by_language.items():
             mine = self.by_language.get(language)
             self.by_language[language] = vector.copy() if mine is None else mine + vector
-        _add_into(self.lexical, other.lexical)
-        _add_into(self.names, other.names)
+        if len(self.by_language) == 1:  # one language: its sum is the total, share it
+            self.by_language[next(iter(self.by_language))] = self.dense
+        self.lexical = self.lexical.plus(other.lexical)
+        self.names = self.names.plus(other.names)
+        self.numbers = self.numbers.plus(other.numbers)
+        _add_into(self.days, other.days)
+        _add_into(self.languages, other.languages)
         self.first = _min(self.first, other.first)
         self.last = _max(self.last, other.last)
+
+    def copy(self) -> Group:
+        return Group(self.key, self.size, self.dense.copy(), self.lexical, self.names,
+                     self.first, self.last, {k: v.copy() for k, v in self.by_language.items()},
+                     self.numbers, dict(self.days), dict(self.languages))
 
     @property
     def centroid(self) -> np.ndarray:
@@ -74,31 +128,42 @@ class Group:
 
 @dataclass(frozen=True)
 class Link:
-    """The average-linkage score of two groups and its parts, to explain a decision."""
+    """The average-linkage score of two groups and its signals, to explain a decision."""
 
     score: float
-    dense: float
-    lexical: float
-    names: float
+    signals: tuple[float, ...]
     within_window: bool
 
+    def __getattr__(self, name: str) -> float:
+        if name in SIGNALS:
+            return self.signals[SIGNALS.index(name)]
+        raise AttributeError(name)
+
     def as_dict(self) -> dict[str, float | bool]:
-        return {"score": round(self.score, 4), "dense": round(self.dense, 4),
-                "lexical": round(self.lexical, 4), "names": round(self.names, 4),
-                "within_window": self.within_window}
+        return {"score": round(self.score, 4), "within_window": self.within_window,
+                **{name: round(value, 4) for name, value in zip(SIGNALS, self.signals)}}
+
+
+def signals(a: Group, b: Group, time_scale_days: float) -> tuple[float, ...]:
+    """The average over all member pairs of each signal in ``SIGNALS``."""
+    pairs = a.size * b.size
+    dense = float(a.dense @ b.dense) / pairs
+    same_language_dense = sum(float(v @ b.by_language[k]) for k, v in a.by_language.items()
+                              if k in b.by_language) / pairs
+    same_language = sum(n * b.languages.get(k, 0) for k, n in a.languages.items()) / pairs
+    # Between two languages TF-IDF sees only the names and numbers they share, so the
+    # cross-language pairs bring their dense similarity as a signal of its own.
+    cross = dense - same_language_dense if a.by_language and b.by_language else 0.0
+    lexical = a.lexical.dot(b.lexical) / pairs
+    time, gap, dated = _time_signals(a.days, b.days, time_scale_days)
+    return (dense, lexical, cross, a.names.dot(b.names) / pairs, a.numbers.dot(b.numbers) / pairs,
+            time / pairs, gap / pairs, dated / pairs, same_language)
 
 
 def link(a: Group, b: Group, weights: Weights) -> Link:
-    pairs = a.size * b.size
-    dense = float(a.dense @ b.dense) / pairs
-    same_language = sum(float(v @ b.by_language[k]) for k, v in a.by_language.items()
-                        if k in b.by_language) / pairs
-    cross_language = dense - same_language if a.by_language and b.by_language else 0.0
-    lexical = sparse_dot(a.lexical, b.lexical) / pairs
-    names = sparse_dot(a.names, b.names) / pairs
-    score = (weights.dense * dense + weights.lexical * (lexical + weights.cross_language * cross_language)
-             + weights.names * names)
-    return Link(score, dense, lexical, names, within_window(a, b, weights.window_days))
+    values = signals(a, b, weights.time_scale_days)
+    score = sum(w * v for w, v in zip(weights.coefficients, values))
+    return Link(score, values, within_window(a, b, weights.window_days))
 
 
 def joins(a: Group, b: Group, weights: Weights) -> bool:
@@ -114,15 +179,24 @@ def within_window(a: Group, b: Group, days: float) -> bool:
     return gap <= days
 
 
-def sparse_dot(a: Sparse, b: Sparse) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(value * b.get(key, 0.0) for key, value in a.items())
+def _time_signals(a: dict[float, int], b: dict[float, int],
+                  scale: float) -> tuple[float, float, float]:
+    """Sums over the dated pairs of exp(-days apart / scale) and of log(1 + days apart),
+    and the number of dated pairs."""
+    if not a or not b:
+        return 0.0, 0.0, 0.0
+    near = gap = 0.0
+    for day, n in a.items():
+        for other, m in b.items():
+            apart = abs(day - other)
+            near += n * m * math.exp(-apart / scale)
+            gap += n * m * math.log1p(apart)
+    return near, gap, float(sum(a.values()) * sum(b.values()))
 
 
-def _add_into(target: Sparse, source: Sparse) -> None:
+def _add_into(target: dict, source: dict) -> None:
     for key, value in source.items():
-        target[key] = target.get(key, 0.0) + value
+        target[key] = target.get(key, 0) + value
 
 
 def _min(a: float | None, b: float | None) -> float | None:

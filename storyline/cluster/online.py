@@ -1,23 +1,44 @@
 """Online clustering: each new article joins the best story so far or opens a new one.
 
 Candidates come from an exact inner-product search over the centroids of the stories whose
-dates fall within the window of the article's date, so the cost per article depends on how
-many stories are active, not on the size of the archive. Each candidate is then scored by
-exact average linkage (``linkage.link``), the same score batch clustering uses. When the
-article links two stories that also link each other, they merge: later evidence can join
-what earlier articles kept apart.
+dates fall within the window of the article's date, and from an inverted index over the
+stories' heaviest TF-IDF terms (``terms.TermIndex``), so the cost per article depends on how
+many stories are active, not on the size of the archive. Each candidate is scored by exact
+average linkage (``linkage.link``), the same score batch clustering uses.
+
+A greedy choice made early can be wrong later: a Spanish report joins the closest English
+story before its own English original has arrived. So after each assignment the
+neighbourhood of the article (its story and every candidate that came close to the
+threshold) is regrouped with batch agglomeration over the members (``regroup.regroup``):
+stories merge when later evidence links them and split when it tells them apart, and
+online ends up close to batch. Neighbourhoods larger than ``largest_regroup`` articles keep
+the greedy result, which bounds the cost of one assignment.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from .linkage import Group, Link, Weights, link
+from .regroup import regroup
+from .terms import TermIndex
 
 _CANDIDATES = 10
+#: How far below the threshold a candidate may score and still be regrouped with the
+#: article's story (in log-odds: e^-2, a pair about 7 times less likely than even).
+_REGROUP_MARGIN = 2.0
+_LARGEST_REGROUP = 60
+#: Stories whose member articles stay in memory (least recently touched go first; the
+#: loader reads them again when needed): bounds memory on a long online run.
+_MEMBERS_KEPT = 20_000
+
+#: Reads the member articles (as groups of one) of stored stories, and the duplicate
+#: links between them: the clusterer's window onto what an earlier run stored.
+MembersLoader = Callable[[Sequence[str]], tuple[Mapping[str, list[Group]], Iterable[tuple[str, str]]]]
 
 
 @dataclass
@@ -28,7 +49,7 @@ class Assignment:
     story_id: str
     opened: bool
     link: Link | None = None
-    merged: list[str] = field(default_factory=list)  # stories absorbed into story_id
+    merged: list[str] = field(default_factory=list)  # stories that no longer exist
 
 
 def story_id_for(article_id: str) -> str:
@@ -37,54 +58,162 @@ def story_id_for(article_id: str) -> str:
 
 
 class OnlineClusterer:
-    """Stories as running sums, with a centroid matrix for candidate search."""
+    """Stories as running sums, with a centroid matrix and a term index for candidates,
+    and the member articles of the stories it has touched, for regrouping."""
 
     def __init__(self, weights: Weights, stories: Mapping[str, Group] | None = None,
-                 candidates: int = _CANDIDATES):
+                 candidates: int = _CANDIDATES, members: MembersLoader | None = None,
+                 largest_regroup: int = _LARGEST_REGROUP):
         self.weights = weights
         self.candidates = candidates
+        self.largest_regroup = largest_regroup
         self.stories: dict[str, Group] = {}
         self._rows: dict[str, int] = {}
         self._keys: list[str | None] = []
         self._matrix: np.ndarray | None = None
         self._days = np.full((64, 2), np.nan)  # first and last day of each row's story
+        self._terms = TermIndex()
+        self._load_members = members
+        self._members: OrderedDict[str, list[Group]] = OrderedDict()  # story -> members, where known
+        self._story_of: dict[str, str] = {}  # article -> story, for the known members
+        self._links: dict[str, set[str]] = {}  # duplicate links between known articles
+        self._redirect: dict[str, str] = {}  # a story that no longer exists -> its successor
         self.dirty: set[str] = set()
         self.deleted: set[str] = set()
+        self.moved: dict[str, str] = {}  # article -> its new story, since take_changes
         for story in (stories or {}).values():
             self._put(story)
         self.dirty.clear()
 
-    def assign(self, article: Group, linked_stories: Iterable[str] = ()) -> Assignment:
-        """Put ``article`` (a group of one) into a story; ``linked_stories`` are the stories
-        of its duplicates, which it joins whatever the similarity."""
-        forced = sorted(s for s in set(linked_stories) if s in self.stories)
+    # -- assignment ----------------------------------------------------------------------
+
+    def assign(self, article: Group, linked_stories: Iterable[str] = (),
+               duplicates: Iterable[str] = ()) -> Assignment:
+        """Put ``article`` (a group of one) into a story. ``linked_stories`` are the stories
+        of its duplicates, which it joins whatever the similarity; ``duplicates`` are their
+        article keys, kept together when a neighbourhood is regrouped."""
+        for other in duplicates:
+            self._links.setdefault(article.key, set()).add(other)
+            self._links.setdefault(other, set()).add(article.key)
+        forced = sorted({self.resolve(s) for s in linked_stories} & set(self.stories))
         scored = self._scored_candidates(article)
+        before = set(self.stories)
         if forced:
             target, best = forced[0], link(self.stories[forced[0]], article, self.weights)
         elif scored and scored[0][1].score >= self.weights.threshold:
-            target, best = scored[0][0], scored[0][1]
+            target, best = scored[0]
         else:
-            story = Group(story_id_for(article.key), 0, np.zeros_like(article.dense))
-            story.absorb(article)
-            self._put(story)
-            return Assignment(article.key, story.key, opened=True)
+            target, best = self._open(article), None
+        if target in before:
+            self._join(target, article, forced[1:])
+        near = [s for s, r in scored if r.score >= self.weights.threshold - _REGROUP_MARGIN]
+        self._regroup({target, *forced, *near} & set(self.stories))
+        story_id = self._story_of[article.key]
+        return Assignment(article.key, story_id, opened=story_id not in before, link=best,
+                          merged=sorted(before - set(self.stories)))
+
+    def _open(self, article: Group) -> str:
+        story = Group(story_id_for(article.key), 0, np.zeros_like(article.dense))
+        story.absorb(article)
+        self._put(story)
+        self._set_members(story.key, [article], [article])
+        return story.key
+
+    def _join(self, target: str, article: Group, forced: list[str]) -> None:
+        known = self._known_members([target, *forced]) is not None
         story = self.stories[target]
         story.absorb(article)
-        merged = self._merge_linked(target, [s for s, r in scored if s != target] + forced[1:], forced[1:])
+        joined = [article]
+        for other in forced:  # a duplicate's story joins whatever the similarity
+            story.absorb(self.stories[other])
+            joined += self._members.get(other, [])
+            self._drop(other, successor=target)
+        if known:
+            self._set_members(target, self._members[target] + joined, joined)
+        else:  # not every member is known: keep no partial list that a regroup could trust
+            self._members.pop(target, None)
+            self._story_of[article.key] = self.moved[article.key] = target
         self._put(story)
-        return Assignment(article.key, target, opened=False, link=best, merged=merged)
+
+    def _regroup(self, neighbourhood: set[str]) -> None:
+        """Batch agglomeration over the members of ``neighbourhood``, replacing its stories."""
+        size = sum(self.stories[s].size for s in neighbourhood)
+        if len(neighbourhood) < 2 or size > self.largest_regroup:
+            return  # one story: the article joined it on the same score batch would use
+        members = self._known_members(sorted(neighbourhood))
+        if members is None or sum(len(m) for m in members.values()) < 2:
+            return
+        parts = regroup(members, self.weights, self._links, set(self.stories) - neighbourhood)
+        for story_id, articles in parts.items():
+            if story_id not in self.stories or [a.key for a in articles] != [
+                    a.key for a in self._members[story_id]]:
+                story = Group(story_id, 0, np.zeros_like(articles[0].dense))
+                for article in articles:
+                    story.absorb(article)
+                self._put(story)
+                self._set_members(story_id, articles, articles)
+        keys = {story_id: {a.key for a in articles} for story_id, articles in parts.items()}
+        for story_id in sorted(neighbourhood - set(parts)):  # gone: redirect to most members
+            successor = max(sorted(parts), key=lambda s: sum(a.key in keys[s] for a in members[story_id]))
+            self._drop(story_id, successor=successor)
+
+    # -- members -------------------------------------------------------------------------
+
+    def _known_members(self, story_ids: Sequence[str]) -> dict[str, list[Group]] | None:
+        """The members of ``story_ids``, loaded where needed; None if some are unknown."""
+        missing = [s for s in story_ids if s not in self._members]
+        if missing and self._load_members is not None:
+            loaded, links = self._load_members(missing)
+            for story_id, articles in loaded.items():
+                self._set_members(story_id, sorted(articles, key=lambda a: a.key))
+            for a, b in links:
+                self._links.setdefault(a, set()).add(b)
+                self._links.setdefault(b, set()).add(a)
+        if any(s not in self._members for s in story_ids):
+            return None
+        return {s: self._members[s] for s in story_ids}
+
+    def _set_members(self, story_id: str, articles: list[Group], moved: Sequence[Group] = ()) -> None:
+        self._members[story_id] = sorted(articles, key=lambda a: a.key)
+        self._members.move_to_end(story_id)
+        for article in articles:
+            self._story_of[article.key] = story_id
+        for article in moved:
+            self.moved[article.key] = story_id
+        while len(self._members) > _MEMBERS_KEPT and self._load_members is not None:
+            _, forgotten = self._members.popitem(last=False)  # stored long ago: reloadable
+            for article in forgotten:
+                if self._story_of.get(article.key) not in self._members:
+                    self._story_of.pop(article.key, None)
+
+    def story_of(self, article_key: str, stored: str | None = None) -> str | None:
+        """The story an article is in now: known here, else its ``stored`` story followed
+        through the merges and regroupings since."""
+        return self._story_of.get(article_key) or (self.resolve(stored) if stored else None)
+
+    def resolve(self, story_id: str) -> str:
+        seen = set()
+        while story_id in self._redirect and story_id not in self.stories and story_id not in seen:
+            seen.add(story_id)
+            story_id = self._redirect[story_id]
+        return story_id
+
+    # -- candidates ----------------------------------------------------------------------
 
     def _scored_candidates(self, article: Group) -> list[tuple[str, Link]]:
-        """The nearest stories by centroid, scored exactly, best first, within the window."""
+        """The nearest stories by centroid and by terms, scored exactly, best first, within
+        the window."""
         if self._matrix is None or not self._keys:
             return []
         count = len(self._keys)
-        sims = self._matrix[:count] @ article.centroid.astype("float32")
-        sims[~self._in_window(article, count)] = -np.inf
-        top = min(self.candidates, count)
-        rows = np.argpartition(-sims, top - 1)[:top]
-        scored = [(self._keys[row], link(self.stories[self._keys[row]], article, self.weights))
-                  for row in rows if np.isfinite(sims[row]) and self._keys[row] is not None]
+        allowed = self._in_window(article, count)
+        sims = self._matrix[:count] @ article.centroid.astype("float32")  # a view: no copy
+        sims[~allowed] = -np.inf
+        top = min(self.candidates, int(allowed.sum()))
+        nearest = np.argpartition(-sims, top - 1)[:top] if top else np.empty(0, dtype=int)
+        by_terms = self._terms.search(article.lexical, self.candidates, lambda row: allowed[row])
+        keys = {self._keys[row] for row in (*nearest.tolist(), *by_terms)} - {None}
+        scored = [(key, link(self.stories[key], article, self.weights)) for key in keys]
         scored.sort(key=lambda item: (-item[1].score, item[0]))
         return scored
 
@@ -96,23 +225,12 @@ class OnlineClusterer:
         gap = np.maximum(np.maximum(article.first - last, first - article.last), 0.0)
         return np.isnan(gap) | (gap <= self.weights.window_days)
 
-    def _merge_linked(self, target: str, others: list[str], forced: list[str]) -> list[str]:
-        """Merge into ``target`` the other candidate stories it now links to."""
-        merged = []
-        story = self.stories[target]
-        for other in dict.fromkeys(others):
-            if other not in self.stories or other == target:
-                continue
-            result = link(story, self.stories[other], self.weights)
-            if other in forced or (result.within_window and result.score >= self.weights.threshold):
-                story.absorb(self.stories[other])
-                self._drop(other)
-                merged.append(other)
-        return merged
+    # -- rows ----------------------------------------------------------------------------
 
     def _put(self, story: Group) -> None:
         self.stories[story.key] = story
         self.dirty.add(story.key)
+        self.deleted.discard(story.key)
         centroid = story.centroid.astype("float32")
         if self._matrix is None:
             self._matrix = np.zeros((64, centroid.shape[0]), dtype="float32")
@@ -125,22 +243,29 @@ class OnlineClusterer:
             self._keys.append(story.key)
             self._rows[story.key] = row
         self._matrix[row] = centroid
+        self._terms.put(row, story.lexical)
         self._days[row] = (np.nan if story.first is None else story.first,
                            np.nan if story.last is None else story.last)
 
-    def _drop(self, key: str) -> None:
+    def _drop(self, key: str, successor: str) -> None:
         row = self._rows.pop(key)
         self._keys[row] = None
         self._matrix[row] = 0.0
+        self._terms.drop(row)
         self._days[row] = (np.inf, -np.inf)  # never within any dated article's window
         del self.stories[key]
+        self._members.pop(key, None)
+        self._redirect[key] = successor
         self.dirty.discard(key)
         self.deleted.add(key)
 
-    def take_changes(self) -> tuple[list[Group], list[str]]:
-        """Stories changed and deleted since the last call, for the engine to store."""
+    def take_changes(self) -> tuple[list[Group], list[str], dict[str, str]]:
+        """Stories changed and deleted, and articles moved, since the last call, for the
+        engine to store."""
         changed = [self.stories[k] for k in sorted(self.dirty)]
         deleted = sorted(self.deleted)
+        moved = dict(sorted(self.moved.items()))
         self.dirty.clear()
         self.deleted.clear()
-        return changed, deleted
+        self.moved.clear()
+        return changed, deleted, moved

@@ -1,8 +1,9 @@
 """Stories' running sums as bytes, so that the store can keep them without knowing them.
 
-Layout: a JSON header line (size, dates, vector length) followed by the dense sum as
-little-endian float32 and the sparse sums as JSON. Floats are stored at float32/rounded
-precision: far below the differences the clusterer's threshold can see.
+Layout: a JSON header line (size, dates, vector length, languages, day and language counts,
+sparse lengths) followed by little-endian float32 dense sums (all members, then one per
+language) and the sparse sums as int32 ids then float32 weights. Blobs written before the
+numbers, days and languages were kept read back with those empty.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ import zlib
 import numpy as np
 
 from .linkage import Group
+from .sparse import SparseSum
+
+_SPARSE = ("lexical", "names", "numbers")
 
 
 def pack(group: Group) -> bytes:
+    sparse = [getattr(group, name) for name in _SPARSE]
     header = {"size": group.size, "first": group.first, "last": group.last,
-              "dim": int(group.dense.shape[0]), "languages": sorted(group.by_language)}
-    sparse = {"lexical": {str(k): round(v, 6) for k, v in group.lexical.items()},
-              "names": {str(k): round(v, 6) for k, v in group.names.items()}}
+              "dim": int(group.dense.shape[0]), "languages": sorted(group.by_language),
+              "days": [[day, count] for day, count in sorted(group.days.items())],
+              "counts": group.languages, "sparse": [len(s) for s in sparse]}
     vectors = [group.dense] + [group.by_language[k] for k in header["languages"]]
     body = (json.dumps(header).encode() + b"\n" + b"".join(v.astype("<f4").tobytes() for v in vectors)
-            + json.dumps(sparse, separators=(",", ":")).encode())
+            + b"".join(s.ids.astype("<i4").tobytes() + s.weights.astype("<f4").tobytes()
+                       for s in sparse))
     return zlib.compress(body, 1)
 
 
@@ -35,8 +41,28 @@ def unpack(key: str, blob: bytes) -> Group:
     start = line_end + 1
     vectors = [np.frombuffer(body[start + i * width:start + (i + 1) * width], dtype="<f4").astype("float32")
                for i in range(1 + len(languages))]
-    sparse = json.loads(body[start + width * len(vectors):])
-    return Group(key, header["size"], vectors[0],
-                 {int(k): v for k, v in sparse["lexical"].items()},
-                 {int(k): v for k, v in sparse["names"].items()},
-                 header["first"], header["last"], dict(zip(languages, vectors[1:])))
+    rest = body[start + width * len(vectors):]
+    sparse = _read_sparse(rest, header["sparse"]) if "sparse" in header else _read_old_sparse(rest)
+    by_language = dict(zip(languages, vectors[1:]))
+    if len(by_language) == 1:  # one language: its sum is the total, share it (memory)
+        by_language = {languages[0]: vectors[0]}
+    return Group(key, header["size"], vectors[0], sparse[0], sparse[1], header["first"],
+                 header["last"], by_language, sparse[2],
+                 {day: count for day, count in header.get("days", [])}, header.get("counts", {}))
+
+
+def _read_sparse(body: bytes, lengths: list[int]) -> list[SparseSum]:
+    found, offset = [], 0
+    for length in lengths:
+        ids = np.frombuffer(body, dtype="<i4", count=length, offset=offset).astype(np.int32)
+        weights = np.frombuffer(body, dtype="<f4", count=length, offset=offset + 4 * length)
+        found.append(SparseSum(ids, weights.astype(np.float32)))
+        offset += 8 * length
+    return found
+
+
+def _read_old_sparse(body: bytes) -> list[SparseSum]:
+    """The first layout kept the sparse sums as JSON objects (no numbers)."""
+    sparse = json.loads(body)
+    return [SparseSum.of({int(k): v for k, v in sparse[name].items()}) for name in ("lexical", "names")] + [
+        SparseSum.of({})]

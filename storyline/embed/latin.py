@@ -50,5 +50,7 @@ def to_latin(text: str) -> str:
     Transliteration happens before accents are stripped so that й (y) and ё (e) keep
     their own letters.
     """
+    if text.isascii():  # nothing to fold but case; most words in most news
+        return text.lower()
     composed = unicodedata.normalize("NFC", text.lower())
     return strip_accents(composed.translate(_TABLE))

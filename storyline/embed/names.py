@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from .latin import to_latin
+from .latin import to_latin as _to_latin
 from .phonetic import phonetic_keys
 from .stopwords import stopwords_for
+
+to_latin = lru_cache(maxsize=200_000)(_to_latin)  # a memo of a pure function: words recur
 
 __all__ = ["names", "name_overlap", "name_keys", "key_overlap"]
 

@@ -19,12 +19,15 @@ from functools import lru_cache
 from typing import Any, Iterator, Sequence
 
 from ..embed.latin import to_latin
+from .entity_cues import context_kind, place_preposition
 from .entity_roles import find_role
 from .entity_rules import find_names
 from .entity_words import is_organisation_word, role_nouns
+from .gazetteer import country_key, place_key
 from .palladius import pinyin_reading
 
-__all__ = ["Mention", "extract_entities", "extract_entities_batch", "entity_key"]
+__all__ = ["Mention", "extract_entities", "extract_entities_batch", "entity_key",
+           "without_case_ending"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +49,19 @@ _RUSSIAN_ENDINGS = ("ogo", "omu", "ego", "emu", "ymi", "ami", "om", "ym", "im", 
                     "ej", "ju", "ja", "u", "a", "e", "y", "i")
 _MAX_SPACY_CHARS = 100_000  # the model reads paragraphs; longer ones are split
 _PIPE_BATCH = 256  # paragraphs per model call: fewer, larger matrix products
+_SPAN_WORD = re.compile(r"[^\s]+")
+_NAME_CONNECTORS = frozenset("""of de del della di da do dos das du des van von der den la le al
+    el los las lo les dei degli delle dello het
+    bin ibn zu für""".split())  # not "and", "y": they join two names
+_OF_PLACE = re.compile(r"\s+of\s+(?:the\s+)?[A-Z][^\s]*")
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]*)*")
 
 
 @dataclass(frozen=True)
 class Mention:
     """A name at ``text[start:end]``. ``model`` is False when rules found it (its kind is
-    then a guess)."""
+    then a guess); ``cue`` names the words around it that showed its kind, when some did
+    (``entity_cues``), and ``key`` is a place's English name when a gazetteer knows it."""
 
     start: int
     end: int
@@ -61,10 +70,11 @@ class Mention:
     key: str
     role: str | None
     model: bool = True
+    cue: str | None = None  # the words around the name that settled its kind ("city of")
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
-                "key": self.key, "role": self.role, "model": self.model}
+                "key": self.key, "role": self.role, "model": self.model, "cue": self.cue}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Mention:
@@ -95,10 +105,36 @@ def _mentions(text: str, spans: list[tuple[int, int, str, bool]],
               language: str | None) -> list[Mention]:
     mentions = []
     for start, end, kind, from_model in spans:
-        mention = _mention(text, start, end, kind, language, from_model)
-        if mention is not None:
-            mentions.append(mention)
+        start = _without_leading_words(text, start, end)
+        for part_start, part_end in _name_parts(text, start, end):
+            mention = _mention(text, part_start, part_end, kind, language, from_model)
+            if mention is not None:
+                mentions.append(mention)
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _name_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The names in a span: a name's words are capitalised, joined at most by connectors
+    ("Port Authority of Valmora"), so another lower-case word ends one ("Adlerburg lands
+    Ibarrola": two names; "FC Adlerburg for €": one; "mar de Orenza": "Orenza")."""
+    parts: list[list[re.Match]] = [[]]
+    for word in _SPAN_WORD.finditer(text, start, end):
+        letters = _LETTERS.search(word.group())
+        if letters and (letters.group()[0].isupper() or word.group()[0].isdigit()):
+            parts[-1].append(word)
+        elif parts[-1] and word.group().lower() in _NAME_CONNECTORS:
+            parts[-1].append(word)
+        elif parts[-1]:
+            parts.append([])
+    found = []
+    for words in parts:
+        while words and words[-1].group().lower() in _NAME_CONNECTORS:
+            words = words[:-1]
+        while words and words[0].group() in _NAME_CONNECTORS:  # "La Caleta" keeps its "La"
+            words = words[1:]
+        if words:
+            found.append((words[0].start(), words[-1].end()))
+    return found
 
 
 def entity_key(name: str) -> str:
@@ -114,13 +150,14 @@ def entity_key(name: str) -> str:
             return " ".join(reading)
     words = re.findall(r"[a-z0-9]+", to_latin(bare).lower())
     if _CYRILLIC.search(name):
-        words = [_without_case_ending(word) for word in words]
+        words = [without_case_ending(word) for word in words]
     if len(words) > 1 and words[0] == "the":  # "The Moscow Times" as "Moscow Times"
         words = words[1:]
     return " ".join(words)
 
 
-def _without_case_ending(word: str) -> str:
+def without_case_ending(word: str) -> str:
+    """A plain-Latin word without a Russian case ending ("putina" -> "putin")."""
     for ending in _RUSSIAN_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
@@ -129,20 +166,56 @@ def _without_case_ending(word: str) -> str:
 
 def _mention(text: str, start: int, end: int, kind: str, language: str | None,
              from_model: bool) -> Mention | None:
-    """Tidy one span ("the Kremlin" -> "Kremlin", "Putin's" -> "Putin") into a mention."""
-    while (leading := _LEADING_WORD.match(text, start, end)) and (
-            leading.group()[0].islower() or _SENTENCE_START.search(text, 0, start)):
-        start = leading.end()
-    possessive = _POSSESSIVE.search(text[start:end])
-    if possessive:
-        end -= len(possessive.group())
+    """Tidy one span ("the Kremlin" -> "Kremlin", "Putin's" -> "Putin") into a mention,
+    its kind settled by what the text says around it."""
+    start, end = _tidy_span(text, start, end, kind)
     name = text[start:end].strip()
     if len(name) < 2 or not any(c.isupper() for c in name) or name.lower() in role_nouns(None):
         return None
-    if kind != "organisation" and any(map(is_organisation_word, name.split())):
+    cue = None
+    if any(map(is_organisation_word, name.split())):
         kind = "organisation"  # the Spanish model calls "Autoridad Portuaria" a place
+    elif country_key(name):
+        kind, cue = "place", "country"
+    else:
+        kind, cue = _kind_in_context(text, start, end, kind, language, from_model)
     role = find_role(text, start, end, language) if kind == "person" else None
-    return Mention(start, end, name, kind, entity_key(name), role, from_model)
+    key = (place_key(name) if kind == "place" else None) or entity_key(name)
+    return Mention(start, end, name, kind, key, role, from_model, cue)
+
+
+def _without_leading_words(text: str, start: int, end: int) -> int:
+    while (leading := _LEADING_WORD.match(text, start, end)) and (
+            leading.group()[0].islower() or _SENTENCE_START.search(text, 0, start)):
+        start = leading.end()
+    return start
+
+
+def _tidy_span(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
+    start = _without_leading_words(text, start, end)
+    possessive = _POSSESSIVE.search(text[start:end])
+    if possessive:
+        end -= len(possessive.group())
+    if kind == "person":  # "Rafael Amaru of Castelia": a person, then where they are from
+        of = _OF_PLACE.search(text, start, end)
+        if of:
+            end = of.start()
+    return start, end
+
+
+def _kind_in_context(text: str, start: int, end: int, kind: str, language: str | None,
+                     from_model: bool) -> tuple[str, str | None]:
+    """The kind the words around the name show (a place preposition or noun, a stated role,
+    a verb of saying), else the model's or the rule's."""
+    preposition = place_preposition(text, start, language)
+    if preposition:
+        return "place", preposition
+    if find_role(text, start, end, language):
+        return "person", "role"
+    found = context_kind(text, start, end, language)
+    if found and found[0] == "person" and kind == "place" and from_model:
+        return kind, None  # "Adlerburg said": a town or club speaks too; the model's word stands
+    return found or (kind, None)
 
 
 def _model_spans(pipeline, texts: Sequence[str]) -> list[list[tuple[int, int, str, bool]]]:

@@ -18,11 +18,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .entity_words import ROLE_BOUNDARY, ROLE_PHRASES, role_nouns
+from .entity_words import (ROLE_BOUNDARY, ROLE_MODIFIERS, ROLE_PHRASES, SPEECH_VERBS,
+                           is_organisation_word, role_nouns)
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*|\d+")
 _CLAUSE_BREAK = re.compile(r"[.!?;:()\[\]\"“”«»\n]")
 _MAX_ROLE_WORDS = 5
+# adjectives in the languages with role rules: "regional", "russo", "französischen", "ruso"
+_ADJECTIVE_ENDINGS = ("al", "an", "ian", "ese", "ish", "ic", "ical", "ary", "ior", "ive", "ral",
+                      "ischen", "ische", "ischer", "isches", "o", "a", "os", "as", "ый", "ий",
+                      "ой", "ая", "ого", "ен", "ени")
 _APPOSITION_AFTER = re.compile(r",\s+([^,.;:()\n]{3,80})[,.;]")
 
 
@@ -34,11 +39,28 @@ def find_role(text: str, start: int, end: int, language: str | None) -> str | No
 
 
 def _title_before(text: str, start: int, nouns: frozenset[str]) -> str | None:
-    """Words directly before the name, back to a boundary word or a comma."""
+    """Words directly before the name, back to a boundary word or a comma. A title with
+    no determiner before it ("which suits coach Stefan Rautenberg", "signed striker Mateo
+    Ibarrola") keeps only the words that can qualify a role: role nouns, capitalised words,
+    institutions and adjectives ("Adlerburg coach", "ministry spokeswoman", "französischen
+    Präsidenten")."""
     before = _clause_tail(text, start)
     if before.rstrip() != before.rstrip(" ,") or not before.endswith((" ", "\u00a0")):
         return None  # a comma right before the name: an apposition, not a title
-    return _role_in(_words_back(before), nouns)
+    words = _words_back(before)
+    heads = [i for i, word in enumerate(words) if is_role_word(word, nouns)]
+    if not heads:
+        return None
+    first = heads[-1]  # what follows the role noun qualifies it ("Губернатор области")
+    while first and _may_qualify_role(words[first - 1], nouns):
+        first -= 1
+    return _role_in(words[first:], nouns)
+
+
+def _may_qualify_role(word: str, nouns: frozenset[str]) -> bool:
+    folded = word.lower().strip(",.")
+    return (word[:1].isupper() or is_role_word(word, nouns) or is_organisation_word(word)
+            or folded in ROLE_MODIFIERS or folded.endswith(_ADJECTIVE_ENDINGS))
 
 
 def _apposition_before(text: str, start: int, nouns: frozenset[str]) -> str | None:
@@ -57,6 +79,8 @@ def _apposition_after(text: str, end: int, nouns: frozenset[str]) -> str | None:
         words = words[1:]
     if not words or len(words) > 8 or not _holds_role(words, nouns):
         return None
+    if any(w.lower().strip(",.") in SPEECH_VERBS for w in words):
+        return None  # "Peñarrubia, agency spokeswoman Lucía Ferrándiz told reporters": a clause
     return " ".join(words)
 
 

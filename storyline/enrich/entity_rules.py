@@ -18,23 +18,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..embed.latin import to_latin
+from ..embed.stopwords import stopwords_for
+from .entity_cues import context_kind
 from .entity_roles import is_role_word
 from .entity_words import (GERMAN_ARTICLE_NAMES, GERMAN_DETERMINERS, GERMAN_NOUN_ENDINGS,
-                           ORGANISATION_WORDS, PLACE_ENDINGS, PLACE_PREPOSITIONS, SPEECH_VERBS,
-                           is_organisation_word, role_nouns, word_stem)
-from .temporal_words import MONTHS, WEEKDAYS
+                           ORGANISATION_WORDS, PLACE_ENDINGS, SPEECH_VERBS, is_organisation_word,
+                           place_prepositions, role_nouns, word_stem)
+from .temporal_words import ABBREVIATIONS, AMBIGUOUS_ENGLISH, MONTHS, WEEKDAYS
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”«»()\n•–—]\s*$")
 _LAST_WORD = re.compile(r"([^\W\d_]+)[\s\u00a0]+$")
 _NEXT_WORD = re.compile(r",?[\s\u00a0]+([^\W\d_]+)")
 _CONNECTORS = frozenset({"von", "van", "de", "da", "di", "del", "bin", "al", "la", "le"})
+# month and weekday names are not names, but "Jan" and "May" may be ("Jan Kuyt")
 _CALENDAR = frozenset(form for table in (MONTHS, WEEKDAYS) for forms in table.values()
-                      for form in forms)
+                      for form in forms) - ABBREVIATIONS - AMBIGUOUS_ENGLISH
 # "Außenministerium", "Zentralbank": German compounds end in their organisation word
 _COMPOUND_ORGANISATIONS = tuple(word for word in ORGANISATION_WORDS if len(word) >= 5)
 _FUNCTION_WORDS = frozenset("""the a an el la los las un una der die das den dem des ein eine
-    и в на с по о не это этот эта как но a""".split()) | GERMAN_DETERMINERS
+    и в на с по о не это этот эта как но a il lo gli le uno de het een""".split()) | GERMAN_DETERMINERS
+_GERMAN_COMPLEMENTS = frozenset("des der von vom".split())
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ class _Token:
 def find_names(text: str, language: str | None) -> list[RuleName]:
     tokens = _tokens(text)
     attested = {t.text.lower() for t in tokens if _capitalised(t.text) and not t.sentence_start}
-    runs = _runs(tokens, attested)
+    runs = _runs(tokens, attested, stopwords_for(language))
     found = [name for run in runs if (name := _judge(text, run, language))]
     return found + _short_forms(runs, found, text)
 
@@ -75,7 +80,7 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper()
 
 
-def _runs(tokens: list[_Token], attested: set[str]) -> list[list[_Token]]:
+def _runs(tokens: list[_Token], attested: set[str], stopwords: frozenset[str]) -> list[list[_Token]]:
     runs: list[list[_Token]] = []
     current: list[_Token] = []
     for i, token in enumerate(tokens):
@@ -92,12 +97,13 @@ def _runs(tokens: list[_Token], attested: set[str]) -> list[list[_Token]]:
             current.append(token)
         else:
             current = []
-    return [_trim_run(run, attested) for run in runs if run]
+    return [_trim_run(run, attested, stopwords) for run in runs if run]
 
 
-def _trim_run(run: list[_Token], attested: set[str]) -> list[_Token]:
+def _trim_run(run: list[_Token], attested: set[str], stopwords: frozenset[str]) -> list[_Token]:
     """Drop function words and an unattested sentence-initial word from the run's start."""
-    while run and (run[0].text.lower() in _FUNCTION_WORDS or run[0].text in _CONNECTORS):
+    while run and (run[0].text.lower() in _FUNCTION_WORDS or run[0].text in _CONNECTORS
+                   or to_latin(run[0].text.lower()) in stopwords):
         run = run[1:]
     if (len(run) == 1 and run[0].sentence_start and run[0].text.lower() not in attested
             and not is_organisation_word(run[0].text)):
@@ -108,27 +114,63 @@ def _trim_run(run: list[_Token], attested: set[str]) -> list[_Token]:
 def _judge(text: str, run: list[_Token], language: str | None) -> RuleName | None:
     """The run as a name with a guessed kind, or ``None`` when nothing says it is one."""
     nouns = role_nouns(None)
-    while len(run) > 1 and is_role_word(run[0].text, nouns):  # "Bundeskanzler Olaf Scholz"
-        run = run[1:]
-    if not run or is_role_word(run[-1].text, nouns):
-        return None
+    roles = [i for i, token in enumerate(run) if is_role_word(token.text, nouns)]
+    if roles:  # "Bundeskanzler Olaf Scholz", "Angaben von Gouverneur Arkadi Belousow"
+        run = run[roles[-1] + 1:]
+    if not run or _after_a_number(text, run[0].start):
+        return None  # "42 Millionen Euro", "19.40 Uhr Ortszeit": a quantity's noun
+    if language == "de":
+        run = _german_name_part(text, run)
+        if not run:
+            return None
     if language == "ru" and len(run) >= 3 and not _patronymic(run[-2].text):
         run = run[-2:]  # "России Владимир Путин": a country in the genitive, then the name
     start, end = run[0].start, run[-1].end
     words = [t.text.lower() for t in run]
     before, after = _word_before(text, start), _word_after(text, end)
-    if (language == "de" and before in GERMAN_DETERMINERS and not _acronym(run[0].text)
-            and not _german_article_name(words)):
-        return None  # "die Regierung", "der neue Trainer"
     if _is_organisation(words) or (len(run) == 1 and _acronym(run[0].text)):
         return RuleName(start, end, "organisation")
-    if before in PLACE_PREPOSITIONS and len(run) <= 2 and _not_common_noun(words, language):
+    if before in place_prepositions(language) and len(run) <= 2 and _not_common_noun(words, language):
         return RuleName(start, end, "place")
     if len(run) >= 2:
         return RuleName(start, end, "place" if words[-1].endswith(PLACE_ENDINGS) else "person")
     if before in nouns or after in SPEECH_VERBS:
         return RuleName(start, end, "person")
-    return None
+    shown = context_kind(text, start, end, language)  # "Stadt Drewnogorsk", "городе Харбин"
+    return RuleName(start, end, shown[0]) if shown else None
+
+
+def _german_name_part(text: str, run: list[_Token]) -> list[_Token]:
+    """The part of a German run that may be a name. German capitalises every noun, so:
+    a noun after a determiner (and its adjectives) heads the phrase and the name, if any,
+    follows it ("der velesischen Stadt Drewnogorsk"; "die Regierung": none); a word with a
+    common-noun ending is not a name ("Gutachter Korrosion"); nor is a single word with a
+    genitive or "von" after it ("nach Angaben des Ministeriums")."""
+    words = [t.text.lower() for t in run]
+    if _after_determiner(text, run[0].start) and not _acronym(run[0].text) \
+            and not _german_article_name(words):
+        run = run[1:]
+    run = [t for t in run if not t.text.lower().endswith(GERMAN_NOUN_ENDINGS)
+           or is_organisation_word(t.text)]
+    if len(run) == 1 and _word_after(text, run[0].end) in _GERMAN_COMPLEMENTS:
+        return []
+    return run
+
+
+def _after_determiner(text: str, start: int) -> bool:
+    """Whether a German determiner precedes, perhaps across inflected adjectives."""
+    words = re.findall(r"[^\W\d_]+", text[max(0, start - 60):start])
+    for word in reversed(words):
+        folded = word.lower()
+        if folded in GERMAN_DETERMINERS:
+            return True
+        if not (word.islower() and folded.endswith(("e", "en", "er", "es", "em"))):
+            return False
+    return False
+
+
+def _after_a_number(text: str, start: int) -> bool:
+    return bool(re.search(r"\d[\s\u00a0]+$", text[max(0, start - 12):start]))
 
 
 def _short_forms(runs: list[list[_Token]], found: list[RuleName], text: str) -> list[RuleName]:

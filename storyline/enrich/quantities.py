@@ -27,7 +27,7 @@ class Quantity:
     text: str
     value: float
     unit: str | None  # "USD", "EUR", "%", "people", "ha", ... or None for a bare count
-    kind: str  # money | percent | count | measure | year | ordinal | duration | time
+    kind: str  # money | percent | count | measure | year | ordinal | duration | time | age
     qualifier: str = "exact"  # exact|approx|at_least|more_than|less_than|up_to|range
 
     def as_dict(self) -> dict:
@@ -47,7 +47,14 @@ _MAGNITUDES = {
     "млн.": 1e6, "миллион": 1e6, "миллиона": 1e6, "миллионов": 1e6, "млрд": 1e9, "млрд.": 1e9,
     "миллиард": 1e9, "миллиарда": 1e9, "миллиардов": 1e9, "трлн": 1e12, "трлн.": 1e12,
     "триллион": 1e12, "триллиона": 1e12, "триллионов": 1e12,
+    # Dutch and Italian, so that translations in those languages are not misread
+    "duizend": 1e3, "miljoen": 1e6, "miljard": 1e9, "miljarden": 1e9, "mila": 1e3,
+    "milione": 1e6, "milioni": 1e6, "miliardo": 1e9, "miliardi": 1e9,
 }
+# An age is not an amount: "a five-year-old girl has died" gives no death toll of five.
+_AGE_AFTER = re.compile(r"^(?:[\s-]*(?:years?|yrs?)[\s-]*old\b|-?j[äa]hrig|[\s-]*(?:jahre alt\b|"
+                        r"летн|-?лет\w*\b))", re.IGNORECASE)
+_AGE_BEFORE = re.compile(r"\b(?:aged?|age of|ages|im alter von|в возрасте)\s*$", re.IGNORECASE)
 # One-letter and two-letter magnitudes ("€38m", "$240bn") only count glued to the number:
 # "5 m" is five metres.
 _SHORT_MAGNITUDES = {"k", "m", "mn", "b", "bn"}
@@ -153,6 +160,8 @@ def _from_numeral(text: str, match: re.Match, language: str) -> Quantity | None:
         return None  # part of a date ("16 de mayo", "May 16-17"): dates are compared as dates
     if match.group("suffix"):
         return Quantity(start, end, text[start:end], value, None, "ordinal")
+    if _is_age(text, start, match.end()):
+        return Quantity(start, match.end(), text[start:match.end()], value, "years", "age")
     magnitude = _MAGNITUDES.get((match.group("mag") or match.group("short") or "").lower(), 1.0)
     value *= magnitude
     unit, kind, unit_end = _unit_after(text, end, match.group("cur"))
@@ -163,6 +172,11 @@ def _from_numeral(text: str, match: re.Match, language: str) -> Quantity | None:
         kind = "year" if _looks_like_year(match, magnitude, unit) else "count"
     end = max(end, unit_end)
     return Quantity(start, end, text[start:end].strip(), value, unit, kind, qualifier)
+
+
+def _is_age(text: str, start: int, end: int) -> bool:
+    return bool(_AGE_AFTER.match(text[end:end + 20])
+                or _AGE_BEFORE.search(text[max(0, start - 20):start]))
 
 
 def _looks_like_year(match: re.Match, magnitude: float, unit: str | None) -> bool:
@@ -179,6 +193,8 @@ def _from_word(text: str, match: re.Match) -> Quantity | None:
     value = NUMBER_WORDS.get(word) or NUMBER_WORDS.get(re.sub(r"[\s-]+", " ", word))
     if value is None:
         return None
+    if _is_age(text, match.start(), match.end()):
+        return Quantity(match.start(), match.end(), match.group(), float(value), "years", "age")
     unit, kind, unit_end = _unit_after(text, match.end(), None)
     if unit is None and value < 2 and kind is None:
         return None  # "one of the", "un", "ein": articles and pronouns, not amounts

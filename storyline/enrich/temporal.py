@@ -1,8 +1,8 @@
 """Dates and date ranges written in a text, resolved against its publication date.
 
 ``resolve_dates("Putin will be in Beijing from Thursday to Friday", "en", date(2024, 5, 14))``
-gives one ``DateMention`` for 16-17 May 2024. Covered, in English, Spanish, German and
-Russian: ISO and dotted numeric dates; a day with a month and an optional year, in either
+gives one ``DateMention`` for 16-17 May 2024. Covered, in English, Spanish, German,
+Russian, Italian and Dutch: ISO and dotted numeric dates; a day with a month and an optional year, in either
 order ("16 May 2024", "May 16", "16. Mai", "16 de mayo de 2024", "16 мая 2024 года");
 ranges ("May 16-17", "16 y 17 de mayo", "vom 16. bis 17. Mai", "с 16 по 17 мая",
 "May 30 to June 2"); a month with a year ("February 2022", "febrero de 2022"), or after a
@@ -50,10 +50,10 @@ class DateMention:
 def resolve_dates(text: str, language: str | None, published: date | None) -> list[DateMention]:
     """Every date mention in ``text`` that can be resolved, in text order.
 
-    ``language`` picks the vocabulary (English, Spanish, German, Russian; any other or
-    ``None`` tries all four). ``published`` anchors relative dates and missing years.
+    ``language`` picks the vocabulary (English, Spanish, German, Russian, Italian, Dutch;
+    any other or ``None`` tries the first four, whose words rarely collide). ``published`` anchors relative dates and missing years.
     """
-    languages = (language,) if language in words.LANGUAGES else words.LANGUAGES
+    languages = (language,) if language in words.LANGUAGES else words.UNKNOWN_LANGUAGE
     if not _may_hold_a_date(languages).search(text):
         return []  # most sentences: one scan instead of one per pattern
     taken: list[tuple[int, int]] = []

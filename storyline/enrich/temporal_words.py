@@ -7,7 +7,10 @@ are lower case; ``temporal`` compiles them into one alternation per kind and lan
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "es", "de", "ru")
+LANGUAGES = ("en", "es", "de", "ru", "it", "nl")
+#: What a text of unknown language is read with: Italian and Dutch add short words that are
+#: ordinary words elsewhere ("a", "e", "tot", "morgen").
+UNKNOWN_LANGUAGE = ("en", "es", "de", "ru")
 
 _MONTH_STEMS: dict[str, list[list[str]]] = {
     "en": [["january", "jan"], ["february", "feb"], ["march", "mar"], ["april", "apr"],
@@ -25,6 +28,10 @@ _MONTH_STEMS: dict[str, list[list[str]]] = {
            ["август", "августа", "августе"], ["сентябрь", "сентября", "сентябре"],
            ["октябрь", "октября", "октябре"], ["ноябрь", "ноября", "ноябре"],
            ["декабрь", "декабря", "декабре"]],
+    "it": [["gennaio"], ["febbraio"], ["marzo"], ["aprile"], ["maggio"], ["giugno"], ["luglio"],
+           ["agosto"], ["settembre"], ["ottobre"], ["novembre"], ["dicembre"]],
+    "nl": [["januari"], ["februari"], ["maart"], ["april"], ["mei"], ["juni"], ["juli"],
+           ["augustus"], ["september"], ["oktober"], ["november"], ["december"]],
 }
 
 _WEEKDAY_FORMS: dict[str, list[list[str]]] = {
@@ -38,7 +45,19 @@ _WEEKDAY_FORMS: dict[str, list[list[str]]] = {
            ["среда", "среду", "среды"], ["четверг", "четверга"],
            ["пятница", "пятницу", "пятницы"], ["суббота", "субботу", "субботы"],
            ["воскресенье", "воскресенья"]],
+    "it": [["lunedì", "lunedi"], ["martedì", "martedi"], ["mercoledì", "mercoledi"],
+           ["giovedì", "giovedi"], ["venerdì", "venerdi"], ["sabato"], ["domenica"]],
+    "nl": [["maandag"], ["dinsdag"], ["woensdag"], ["donderdag"], ["vrijdag"], ["zaterdag"],
+           ["zondag"]],
 }
+
+#: German and Dutch write the part of the day into the weekday: "Montagabend" (Monday
+#: evening), "dinsdagochtend" (Tuesday morning). Each compound is that weekday.
+_DAY_PARTS = {"de": ("abend", "morgen", "vormittag", "nachmittag", "mittag", "nacht", "früh"),
+              "nl": ("avond", "ochtend", "middag", "morgen", "nacht")}
+for _language, _parts in _DAY_PARTS.items():
+    _WEEKDAY_FORMS[_language] = [forms + [forms[0] + part for part in _parts]
+                                 for forms in _WEEKDAY_FORMS[_language]]
 
 
 def _table(forms: dict[str, list[list[str]]], base: int) -> dict[str, dict[str, int]]:
@@ -64,6 +83,8 @@ RELATIVE_DAYS = {
     "es": {"hoy": 0, "ayer": -1, "anteayer": -2, "pasado mañana": 2},
     "de": {"heute": 0, "gestern": -1, "vorgestern": -2, "übermorgen": 2},
     "ru": {"сегодня": 0, "вчера": -1, "позавчера": -2, "завтра": 1, "послезавтра": 2},
+    "it": {"oggi": 0, "ieri": -1, "l'altro ieri": -2, "domani": 1, "dopodomani": 2},
+    "nl": {"vandaag": 0, "gisteren": -1, "eergisteren": -2, "morgen": 1, "overmorgen": 2},
 }
 
 #: Words joining the two ends of a range ("16-17", "from Thursday to Friday", "16 y 17").
@@ -72,6 +93,8 @@ RANGE_JOINERS = {
     "es": ["al", "a", "y", "hasta", "-"],
     "de": ["bis", "und", "-"],
     "ru": ["по", "и", "до", "-"],
+    "it": ["al", "a", "e", "fino al", "-"],
+    "nl": ["tot", "en", "t/m", "tot en met", "-"],
 }
 #: Words that may open a range ("from 16 to 17 May"); absorbed into the mention.
 RANGE_OPENERS = {
@@ -79,6 +102,8 @@ RANGE_OPENERS = {
     "es": ["del", "desde el", "entre el", "los días", "el"],
     "de": ["vom", "von", "zwischen dem", "am"],
     "ru": ["с", "со", "между"],
+    "it": ["dal", "da", "tra il", "fra il", "il"],
+    "nl": ["van", "vanaf", "tussen"],
 }
 #: Words before a bare month or year that make it a date ("in March", "im März", "в марте").
 PERIOD_PREPOSITIONS = {
@@ -86,6 +111,8 @@ PERIOD_PREPOSITIONS = {
     "es": ["en", "desde", "hasta", "de", "principios de", "finales de", "mediados de"],
     "de": ["im", "in", "seit", "bis", "anfang", "ende", "mitte"],
     "ru": ["в", "во", "с", "до", "к", "начале", "конце", "середине"],
+    "it": ["a", "in", "nel", "dal", "da", "fino a", "entro", "inizio", "fine", "metà"],
+    "nl": ["in", "sinds", "tot", "begin", "eind", "half", "medio"],
 }
 #: Words after a Russian year or day-month-year ("2023 года", "2023 г.").
 RUSSIAN_YEAR_WORDS = ["году", "года", "год", "г."]
@@ -100,10 +127,14 @@ FUTURE_MARKERS = {
     "ru": r"(?<!\w)(?:будет|будут|буду|состоится|пройдёт|пройдет|начнётся|начнется|"
           r"планиру\w+|намерен\w*|следующ\w+|предстоящ\w+|посетит|проведёт|проведет|"
           r"соберутся|встретятся|прибудет)(?!\w)",
+    "it": r"\b\w+(?:rà|ranno|remo)\b|\b(?:prossim[oaie]|previst[oaie]|in programma)\b",
+    "nl": r"\b(?:zal|zullen|zult|gaat|gaan|volgende|komende|gepland)\b",
 }
 #: Explicit direction words before a weekday ("last Monday", "el próximo lunes").
 WEEKDAY_PAST = {"en": ["last", "past"], "es": ["pasado"], "de": ["letzten", "vergangenen"],
-                "ru": ["прошлый", "прошлую", "прошлое", "прошлой"]}
+                "ru": ["прошлый", "прошлую", "прошлое", "прошлой"], "it": ["scorso", "scorsa"],
+                "nl": ["afgelopen", "vorige"]}
 WEEKDAY_NEXT = {"en": ["next", "coming", "this coming"], "es": ["próximo", "proximo"],
                 "de": ["nächsten", "kommenden"], "ru": ["следующий", "следующую", "ближайший",
-                                                      "ближайшую"]}
+                                                      "ближайшую"],
+                "it": ["prossimo", "prossima"], "nl": ["volgende", "komende"]}

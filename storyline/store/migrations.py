@@ -326,12 +326,58 @@ INSERT INTO story_changes (story_id, seq, deleted)
 SELECT story_id, row_number() OVER (ORDER BY story_id), 0 FROM stories;
 """
 
+# storyline watch: what has been read from each watched source, so that a restart reads only
+# what is new or changed. Files are keyed by the source the user named and the path found
+# under it; a feed keeps its HTTP validators and the ids of the entries already read.
+M005_WATCH = """
+CREATE TABLE watch_files (
+    source       TEXT NOT NULL,          -- the folder, file or glob as the user gave it
+    path         TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    mtime_ns     INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,          -- sha256 of the bytes; read when size or mtime change
+    read_at      TEXT NOT NULL,
+    PRIMARY KEY (source, path)
+) WITHOUT ROWID;
+
+CREATE TABLE watch_feeds (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    checked_at    TEXT,
+    changed_at    TEXT,                  -- last answer with content (not 304)
+    failures      INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT
+);
+
+-- content_hash is the entry's document key: an entry edited under the same id is read again.
+CREATE TABLE watch_entries (
+    url          TEXT NOT NULL,
+    entry_id     TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    seen_at      TEXT NOT NULL,
+    PRIMARY KEY (url, entry_id)
+) WITHOUT ROWID;
+
+-- Feeds list stories newest-updated first; watch counts the stories a poll updated.
+CREATE INDEX stories_updated ON stories (updated_at DESC, story_id);
+"""
+
+# The story engine's features also keep the article's language (so that re-clustering does
+# not read every article) and its numbers (a signal of their own).
+M006_STORY_FEATURES = """
+ALTER TABLE features ADD COLUMN language TEXT;
+ALTER TABLE features ADD COLUMN numbers BLOB NOT NULL DEFAULT x'';
+"""
+
 #: Every migration in the order it is applied. Append only.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
     ("m002_stories", M002_STORIES),
     ("m003_cards", M003_CARDS),
     ("m004_search", M004_SEARCH),
+    ("m005_watch", M005_WATCH),
+    ("m006_story_features", M006_STORY_FEATURES),
 )
 
 _CREATE_LEDGER = (

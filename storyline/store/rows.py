@@ -8,13 +8,15 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class FeatureRow:
     """An article's features for clustering: ``day`` (days since the epoch, ``None`` for
-    an undated article) and three blobs only the embed/cluster stages can read."""
+    an undated article), its language, and blobs only the embed/cluster stages can read."""
 
     article_id: str
     day: float | None
     dense: bytes
     lexical: bytes
     names: bytes
+    language: str | None = None
+    numbers: bytes = b""
 
 
 @dataclass(frozen=True)

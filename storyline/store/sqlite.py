@@ -23,6 +23,7 @@ from .sqlite_pages import SQLitePagesMixin
 from .sqlite_search import SQLiteSearchMixin
 from .sqlite_stats import collect_stats
 from .sqlite_stories import SQLiteStoriesMixin
+from .sqlite_watch import SQLiteWatchMixin
 from .story_write import refresh_stories
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ _ORDER_BY = {
 
 
 class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteCardsMixin, SQLiteSearchMixin,
-                  SQLitePagesMixin, Store):
+                  SQLitePagesMixin, SQLiteWatchMixin, Store):
     """Articles and stories in one SQLite file (or in memory with ``":memory:"``).
 
     The story engine's and the cards' methods live in mixins, search and page reads (web

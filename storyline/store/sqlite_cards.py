@@ -75,6 +75,12 @@ class SQLiteCardsMixin:
         with self._transaction() as conn:
             conn.executemany(_UPSERT_ANALYSIS, rows)
 
+    def outlet_names(self) -> list[str]:
+        """Every outlet name in the archive, one spelling per outlet (the outlet index)."""
+        with self._snapshot() as conn:
+            return [row[0] for row in conn.execute(
+                "SELECT MIN(outlet) FROM articles WHERE outlet_key IS NOT NULL GROUP BY outlet_key")]
+
     # -- cards ----------------------------------------------------------------------------
 
     def save_card(self, story_id: str, card: str, entities: Sequence[EntityRow]) -> bool:

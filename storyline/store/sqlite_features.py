@@ -18,11 +18,13 @@ from .rows import FeatureRow
 
 logger = logging.getLogger(__name__)
 
-_FEATURE_SELECT = "SELECT article_id, day, dense, lexical, names FROM features"
+_FEATURE_SELECT = "SELECT article_id, day, dense, lexical, names, language, numbers FROM features"
 _UPSERT_FEATURES = (
-    "INSERT INTO features (article_id, day, dense, lexical, names) VALUES (?, ?, ?, ?, ?) "
+    "INSERT INTO features (article_id, day, dense, lexical, names, language, numbers) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (article_id) DO UPDATE SET day = excluded.day, dense = excluded.dense, "
-    "lexical = excluded.lexical, names = excluded.names"
+    "lexical = excluded.lexical, names = excluded.names, language = excluded.language, "
+    "numbers = excluded.numbers"
 )
 _UPSERT_SIGNATURE = (
     "INSERT INTO dedup_signatures (article_id, exact_key, signature) VALUES (?, ?, ?) "
@@ -39,7 +41,8 @@ _DOCUMENTS = "df_documents"  # the counters row holding how many documents DF co
 
 
 def _feature(row: sqlite3.Row) -> FeatureRow:
-    return FeatureRow(row[0], row[1], bytes(row[2]), bytes(row[3]), bytes(row[4]))
+    return FeatureRow(row[0], row[1], bytes(row[2]), bytes(row[3]), bytes(row[4]), row[5],
+                      bytes(row[6]))
 
 
 def _ordered_link(link: DuplicateLink) -> DuplicateLink:
@@ -63,7 +66,7 @@ class SQLiteFeaturesMixin:
         # A NaN day is stored by SQLite as NULL, so it reads back as None (undated).
         with self._transaction() as conn:
             conn.executemany(_UPSERT_FEATURES, ((r.article_id, r.day, r.dense, r.lexical,
-                                                 r.names) for r in rows))
+                                                 r.names, r.language, r.numbers) for r in rows))
 
     def features(self, article_ids: Iterable[str]) -> dict[str, FeatureRow]:
         found: dict[str, FeatureRow] = {}

@@ -121,6 +121,17 @@ class SQLiteStoriesMixin:
                     f"WHERE article_id IN ({marks(chunk)})", chunk).fetchall())
         return found
 
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The member article ids of each story (sorted), without building the stories."""
+        found: dict[str, list[str]] = {}
+        with self._snapshot() as conn:
+            for chunk in chunks(dict.fromkeys(story_ids)):
+                for article_id, story_id in conn.execute(
+                        "SELECT article_id, story_id FROM story_members "
+                        f"WHERE story_id IN ({marks(chunk)}) ORDER BY article_id", chunk):
+                    found.setdefault(story_id, []).append(article_id)
+        return found
+
     def unassigned_article_ids(self) -> list[str]:
         with self._snapshot() as conn:
             rows = conn.execute(

@@ -1,0 +1,92 @@
+"""Sparse running sums (TF-IDF, names, numbers) as two small numpy arrays.
+
+A story keeps the sum of its members' sparse vectors. As Python dicts these cost about
+70 bytes a term, which at 100,000 stories of a few hundred terms is gigabytes; as sorted
+int32 ids with float32 weights they cost 8 bytes a term. Values never change in place.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+from scipy import sparse
+
+
+class SparseSum:
+    """Sorted unique term ids (int32) and their weights (float32)."""
+
+    __slots__ = ("ids", "weights")
+
+    def __init__(self, ids: np.ndarray, weights: np.ndarray):
+        self.ids = ids
+        self.weights = weights
+
+    @classmethod
+    def of(cls, mapping: Mapping[int, float] | SparseSum | None) -> SparseSum:
+        if isinstance(mapping, SparseSum):
+            return mapping
+        if not mapping:
+            return _EMPTY
+        ids = np.fromiter(sorted(mapping), dtype=np.int32, count=len(mapping))
+        weights = np.fromiter((mapping[i] for i in ids.tolist()), dtype=np.float32, count=len(ids))
+        return cls(ids, weights)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __bool__(self) -> bool:
+        return len(self.ids) > 0
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, SparseSum) and np.array_equal(self.ids, other.ids)
+                and np.array_equal(self.weights, other.weights))
+
+    def plus(self, other: SparseSum) -> SparseSum:
+        if not other:
+            return self
+        if not self:
+            return other
+        ids = np.concatenate([self.ids, other.ids])
+        unique, where = np.unique(ids, return_inverse=True)
+        summed = np.bincount(where, weights=np.concatenate([self.weights, other.weights]),
+                             minlength=len(unique))
+        return SparseSum(unique.astype(np.int32), summed.astype(np.float32))
+
+    def dot(self, other: SparseSum) -> float:
+        if not self or not other:
+            return 0.0
+        small, large = (self, other) if len(self) <= len(other) else (other, self)
+        where = np.searchsorted(large.ids, small.ids)
+        where[where == len(large.ids)] = 0
+        shared = large.ids[where] == small.ids
+        return float(np.dot(small.weights[shared].astype(np.float64), large.weights[where[shared]]))
+
+    def heaviest(self, count: int) -> dict[int, float]:
+        """The ``count`` heaviest terms, as shares of the vector's length."""
+        if not self:
+            return {}
+        norm = float(np.linalg.norm(self.weights)) or 1.0
+        top = np.argsort(-self.weights, kind="stable")[:count]
+        return dict(zip(self.ids[top].tolist(), (self.weights[top] / norm).tolist()))
+
+    def to_dict(self) -> dict[int, float]:
+        return dict(zip(self.ids.tolist(), self.weights.tolist()))
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.weights.nbytes
+
+
+_EMPTY = SparseSum(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
+
+
+def stack(vectors: Sequence[SparseSum]) -> sparse.csr_matrix:
+    """The vectors as the rows of one matrix, its columns the term ids that occur (only
+    dot products between rows survive the renumbering, which is all the callers need)."""
+    ids = np.concatenate([v.ids for v in vectors] + [np.empty(0, np.int32)])
+    columns, where = np.unique(ids, return_inverse=True)
+    weights = np.concatenate([v.weights for v in vectors] + [np.empty(0, np.float32)])
+    indptr = np.cumsum([0] + [len(v) for v in vectors])
+    return sparse.csr_matrix((weights.astype(np.float64), where.ravel(), indptr),
+                             shape=(len(vectors), max(len(columns), 1)))
