@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from .errors import UserError
+from .errors import StorylineError, UserError
 from .extract import Prepared, finish, prepare
 from .settings import load_settings
 from .sources import FieldMapping, read_sources
@@ -369,7 +369,14 @@ class Engine:
                  for index, record in enumerate(records)]
         docs = [item for item in items if isinstance(item, RawDocument)]
         known = self.store.known_ids(doc.content_hash for doc in docs)
-        report = self.ingest_documents(items, sources=[origin])
+        try:
+            report = self.ingest_documents(items, sources=[origin])
+        except StorylineError:
+            raise
+        except Exception:  # a stage failed on some record: find it, keep the others
+            logger.exception("ingesting %d records from %s failed; retrying one by one",
+                             len(items), origin)
+            report = self._ingest_one_by_one(items, origin)
         reasons = {item.origin: item.reason for item in report.rejected}
         stories = self.store.story_of(doc.content_hash for doc in docs)
         outcomes = []
@@ -383,6 +390,27 @@ class Engine:
                              "story_id": stories.get(article_id) if article_id else None,
                              "reason": reason})
         return report, outcomes
+
+    def _ingest_one_by_one(self, items: list[RawDocument | Rejected], origin: str) -> IngestReport:
+        """Each item on its own, so that one that makes a stage fail is rejected alone."""
+        report = IngestReport()
+        for item in items:
+            try:
+                part = self.ingest_documents([item], sources=[origin])
+            except StorylineError:
+                raise
+            except Exception as exc:
+                reason = (f"could not be processed ({type(exc).__name__}: {exc}); this is a "
+                          "bug in Storyline, please report it with the record")
+                part = IngestReport(documents=1,
+                                    rejected=[Rejected(item.origin, reason, "extract")])
+                self.store.add_rejections(part.rejected)
+            report.documents += part.documents
+            report.added += part.added
+            report.already_stored += part.already_stored
+            report.rejected.extend(part.rejected)
+            report.seconds += part.seconds
+        return report
 
     # -- watching (storyline watch) and feeds of stories ----------------------------------
 

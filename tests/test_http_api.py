@@ -8,6 +8,7 @@ response against it.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from storyline import UserError
 from storyline.serve.app import create_app
 
 TOKEN = "test-token-7f3a"
+FUZZ = os.environ.get("STORYLINE_FUZZ") == "1"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 HOSTILE_TITLE = "Port <script>alert('title')</script> strike"
 HOSTILE_TEXT = (
@@ -76,7 +78,8 @@ def test_documented_errors_match_what_is_sent(client):
 
 def test_stories_ranked_paged_and_filtered(client):
     first = client.get("/api/v1/stories", params={"limit": 3}).json()
-    assert first["total"] == 7 and len(first["items"]) == 3
+    assert first["total"] == client.get("/api/v1/stats").json()["stories"] > 3
+    assert len(first["items"]) == 3
     ranks = [s["rank"] for s in first["items"]]
     assert ranks == sorted(ranks, reverse=True)
     second = client.get("/api/v1/stories", params={"limit": 3, "offset": 3}).json()
@@ -122,6 +125,7 @@ def test_article_detail_with_removals_and_unknown_ids(client):
 
 
 def test_search_highlights_and_survives_any_query(client):
+    stories = client.get("/api/v1/stories").json()["total"]
     found = client.get("/api/v1/search", params={"q": "bridge"}).json()
     assert found["total"] >= 2 and found["articles"] and found["stories"]
     for hit in found["articles"]:
@@ -136,7 +140,7 @@ def test_search_highlights_and_survives_any_query(client):
                   "title:bridge", "^bridge", "\x00", "мост*", "(((("):
         response = client.get("/api/v1/search", params={"q": nasty})
         assert response.status_code == 200, (nasty, response.text)
-    assert client.get("/api/v1/stories").json()["total"] == 7  # nothing was dropped
+    assert client.get("/api/v1/stories").json()["total"] == stories  # nothing was dropped
 
 
 def test_bad_filter_values_are_refused_with_a_reason(client):
@@ -245,6 +249,17 @@ def test_batch_reports_each_item(client):
     assert body["status"] == "partial" and body["added"] == 1
     assert [i["status"] for i in body["items"]] == ["added", "rejected", "rejected"]
     assert all(i["reason"] for i in body["items"][1:])
+
+
+def test_a_record_that_breaks_a_stage_is_rejected_alone(client):
+    """A URL that cannot even be split (``http://[``) made the metadata stage raise; the
+    batch is retried one record at a time, and only that record is rejected."""
+    good = {"text": "Ferry crews in Valmora joined the dock strike on Friday, the union said, "
+                    "and no boats left the harbour for the islands.", "lang": "en"}
+    body = client.post("/api/v1/articles/batch", headers=AUTH, json={"articles": [
+        {**good, "url": "http://["}, good]}).json()
+    assert [item["status"] for item in body["items"]] == ["rejected", "added"]
+    assert "ValueError" in body["items"][0]["reason"]
 
 
 @pytest.mark.parametrize("payload, expected", [
@@ -365,7 +380,8 @@ def test_serve_refuses_an_in_memory_database():
 def test_generated_requests_conform_to_the_schema(db_copy):
     """Schemathesis: requests generated from the schema, valid ones and deliberately
     invalid ones, every response checked against the schema: no server error, a documented
-    status, a body matching its model."""
+    status, a body matching its model. The same requests on every run (CI stays
+    reproducible); STORYLINE_FUZZ=1 draws new ones each run to look for more."""
     import schemathesis
     from hypothesis import HealthCheck, given, settings
     from hypothesis.errors import Unsatisfiable
@@ -379,7 +395,7 @@ def test_generated_requests_conform_to_the_schema(db_copy):
         writes = operation.method.upper() == "POST"  # each ingests: slower, fewer examples
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             @settings(max_examples=4 if writes else 10, deadline=None, database=None,
-                      suppress_health_check=list(HealthCheck))
+                      derandomize=not FUZZ, suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(mode))
             def check(case):
                 case.call_and_validate(headers=AUTH)

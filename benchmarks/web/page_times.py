@@ -134,9 +134,11 @@ def render(rows: list[tuple], counts: tuple[int, int], args: argparse.Namespace)
         f"Command: `python benchmarks/web/page_times.py DB --repeat {args.repeat} --write` "
         f"on a database built by `python benchmarks/web/page_times_db.py DB --articles 100000`",
         f"Date: {date.today().isoformat()}; machine: {platform.machine()}, {os.cpu_count()} cores "
-        "(shared with other work), Python " + platform.python_version(),
+        f"shared with other work (load average {os.getloadavg()[0]:.1f} at the end of the run), "
+        "Python " + platform.python_version(),
         f"Database: {counts[0]:,} articles in {counts[1]:,} stories "
-        "(synthetic, six languages, 60 outlets; see page_times_db.py)", "",
+        "(synthetic: six languages, 60 outlets; the stories are the generator's events, not "
+        "the clusterer's, and have no cards; see page_times_db.py)", "",
         "One request at a time, server time from the app's own `Server-Timing` header: the "
         "first request of each URL (cold: nothing kept yet), then "
         f"{args.repeat} renders (the URL made new each time with a parameter the app ignores, "

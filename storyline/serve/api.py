@@ -10,6 +10,7 @@ from datetime import date
 from typing import Annotated, Any, Callable, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from pydantic import AfterValidator
 
 from .. import __version__
 from ..engine import Engine
@@ -44,8 +45,22 @@ ARTICLE_ID = Annotated[str, Path(pattern=r"^[0-9a-f]{6,64}$",
                                  description="An article id, or a unique prefix of 6+ characters.")]
 STORY_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{6,64}$",
                                description="A story id, or a unique prefix of 6+ characters.")]
-Since = Annotated[date | None, Query(description="On or after this day (YYYY-MM-DD).")]
-Until = Annotated[date | None, Query(description="On or before this day (YYYY-MM-DD).")]
+
+
+def _real_day(value: str | None) -> str | None:
+    """``2024-02-30`` has the form of a day but is none (ValueError: a 422 that says so)."""
+    if value is not None:
+        date.fromisoformat(value)
+    return value
+
+
+# A string of the form YYYY-MM-DD that is a real day: not pydantic's date, which also takes
+# numbers as Unix times (since=0 would mean 1970-01-01).
+_DAY = dict(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})
+Since = Annotated[str | None, AfterValidator(_real_day),
+                  Query(**_DAY, description="On or after this day (YYYY-MM-DD).")]
+Until = Annotated[str | None, AfterValidator(_real_day),
+                  Query(**_DAY, description="On or before this day (YYYY-MM-DD).")]
 Lang = Annotated[str | None, Query(pattern=r"^[A-Za-z]{2,3}$", description="ISO 639-1 code.")]
 Outlet = Annotated[str | None, Query(min_length=1, max_length=200,
                                      description="Outlet name, any case.")]
@@ -67,10 +82,6 @@ def listing_cache(request: Request) -> ListingLRU:
 
 Reader = Annotated[Engine, Depends(reader)]
 Cache = Annotated[ListingLRU, Depends(listing_cache)]
-
-
-def day(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def found(call: Callable[[], T]) -> T:
@@ -129,7 +140,7 @@ def stats(engine: Reader) -> Json:
 def list_articles(engine: Reader, since: Since = None, until: Until = None,
                   lang: Lang = None, outlet: Outlet = None, limit: Limit = 50,
                   offset: Offset = 0) -> ArticlePage:
-    filters = dict(since=day(since), until=day(until), outlet=outlet, language=lang)
+    filters = dict(since=since, until=until, outlet=outlet, language=lang)
     heads = engine.article_head_page(**filters, limit=limit, offset=offset)
     return ArticlePage(total=engine.count_articles(**filters), limit=limit, offset=offset,
                        items=[article_summary(h) for h in heads])
@@ -156,7 +167,7 @@ def list_stories(engine: Reader, cache: Cache, since: Since = None, until: Until
                  order: Annotated[str, Query(pattern="^(rank|recent|size)$")] = "rank",
                  min_size: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
                  limit: Limit = 30, offset: Offset = 0) -> StoryPage:
-    filters = dict(since=day(since), until=day(until), language=lang, outlet=outlet,
+    filters = dict(since=since, until=until, language=lang, outlet=outlet,
                    min_size=min_size)
     if entity:
         ids = entities.story_ids(engine, entity)
@@ -221,7 +232,7 @@ def entity_stories(engine: Reader, cache: Cache, key: Annotated[str, Path(max_le
 def search(engine: Reader, cache: Cache, q: Annotated[str, Query(min_length=1, max_length=500)],
            since: Since = None, until: Until = None, lang: Lang = None,
            outlet: Outlet = None, limit: Limit = 20, offset: Offset = 0) -> SearchOut:
-    results = engine.search(q, since=day(since), until=day(until), language=lang,
+    results = engine.search(q, since=since, until=until, language=lang,
                             outlet=outlet, limit=limit, offset=offset)
     stories = {s.story_id: s for s in
                engine.story_listing_page([hit.story_id for hit in results.stories], cache)}
@@ -236,7 +247,7 @@ def search(engine: Reader, cache: Cache, q: Annotated[str, Query(min_length=1, m
 
 @router.get("/changes", response_model=ChangesOut,
             summary="Stories changed after a change number (what open pages poll)")
-def changes(engine: Reader, since: Annotated[int, Query(ge=0)] = 0,
+def changes(engine: Reader, since: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
             limit: Annotated[int, Query(ge=0, le=1000)] = 100) -> ChangesOut:
     found_changes = engine.changes(since, limit)
     return ChangesOut(since=since, seq=found_changes.seq, count=found_changes.count,

@@ -25,7 +25,7 @@ from .. import __version__
 from ..engine import Engine
 from ..errors import UserError
 from ..settings import load_settings
-from . import api, errors, pages
+from . import api, errors, feeds, pages
 from .access import EngineAccess
 from .cache import ResponseCache
 from .security import Guard
@@ -72,7 +72,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.state.has_feeds = _include_feeds(app)
+    app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     origins = [o.strip() for o in resolved["cors_origins"].split(",") if o.strip()]
     if origins:  # off unless asked for: browsers then refuse other sites' scripts
@@ -82,15 +82,3 @@ def create_app(settings: Mapping[str, Any] | None = None) -> FastAPI:
     app.add_middleware(Guard, max_body_bytes=int(resolved["max_request_mb"] * 2**20))
     return app
 
-
-def _include_feeds(app: FastAPI) -> bool:
-    """Add the Atom and JSON feeds (``feeds.py``, from the watch work) when present."""
-    try:
-        from .feeds import router as feeds_router
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.feeds":
-            raise
-        logger.info("no feeds module; serving without /feeds")
-        return False
-    app.include_router(feeds_router)
-    return True

@@ -42,8 +42,10 @@ class ResponseCache:
     def __init__(self, app: Callable, settings: Mapping[str, Any]):
         self.app = app
         self.settings = dict(settings)
-        self._watcher: Engine | None = None  # opened in the event-loop thread, used there
-        self._version: int | None = None
+        # The watching engine belongs to the thread that opened it (the event loop's; a
+        # test client may run each request in another thread, which then opens its own).
+        self._local = threading.local()
+        self._version: tuple[int, int] | None = None
         self._kept: OrderedDict[tuple, tuple[float, dict, list[bytes]]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -68,11 +70,13 @@ class ResponseCache:
             return
         await self.app(scope, receive, self._recording(key, send))
 
-    def _current_version(self) -> int:
-        """The data version now; what was kept for an older one is dropped."""
-        if self._watcher is None:
-            self._watcher = Engine(**self.settings)
-        version = self._watcher.data_version()
+    def _current_version(self) -> tuple[int, int]:
+        """The data version now; what was kept for an older one is dropped. Versions of
+        two connections do not compare, so the watching connection is part of it."""
+        watcher = getattr(self._local, "engine", None)
+        if watcher is None:
+            watcher = self._local.engine = Engine(**self.settings)
+        version = (id(watcher), watcher.data_version())
         if version != self._version:
             with self._lock:
                 self._kept.clear()

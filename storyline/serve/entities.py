@@ -43,5 +43,5 @@ def listing(engine: Engine, prefix: str | None = None, kind: str | None = None,
 def stored_card(engine: Engine, story_id: str) -> dict[str, Any] | None:
     """The story's card when it is built and current, else ``None``: one row read, never a
     build (a page must not wait for one; ingestion builds them)."""
-    card = engine.card_builder.read(story_id)
+    card = engine.stored_card(story_id)
     return card.as_dict() if card is not None else None

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from urllib.parse import urlsplit
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 _SHORT = 2000  # titles, outlets, URLs: anything longer is not metadata
 
@@ -32,17 +30,6 @@ class ArticleIn(BaseModel):
     lang: str | None = Field(None, max_length=20,
                              description="ISO 639-1 code; detected when missing.")
     author: str | None = Field(None, max_length=_SHORT)
-
-    @field_validator("url")
-    @classmethod
-    def _parses(cls, url: str | None) -> str | None:
-        """A URL that cannot even be split (``http://[``) would stop the whole batch."""
-        if url is not None:
-            try:
-                urlsplit(url).hostname
-            except ValueError as exc:
-                raise ValueError(f"not a URL ({exc})") from None
-        return url
 
 
 class BatchIn(BaseModel):

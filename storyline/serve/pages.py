@@ -50,7 +50,7 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     seq = engine.change_seq()
     access = request.app.state.access
     site = {"seq": seq, "poll_seconds": request.app.state.settings["poll_seconds"],
-            "feeds": request.app.state.has_feeds, "facets": access.facets(seq)}
+            "facets": access.facets(seq)}
     html = request.app.state.templates.get_template(template).render(
         request=request, site=site, **context)
     return HTMLResponse(html)
