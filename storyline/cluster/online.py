@@ -81,6 +81,8 @@ class OnlineClusterer:
         self.dirty: set[str] = set()
         self.deleted: set[str] = set()
         self.moved: dict[str, str] = {}  # article -> its new story, since take_changes
+        self._created: set[str] = set()  # stories opened and dropped by the current assignment
+        self._dropped: list[str] = []
         for story in (stories or {}).values():
             self._put(story)
         self.dirty.clear()
@@ -95,22 +97,22 @@ class OnlineClusterer:
         for other in duplicates:
             self._links.setdefault(article.key, set()).add(other)
             self._links.setdefault(other, set()).add(article.key)
-        forced = sorted({self.resolve(s) for s in linked_stories} & set(self.stories))
+        forced = sorted(s for s in {self.resolve(s) for s in linked_stories} if s in self.stories)
         scored = self._scored_candidates(article)
-        before = set(self.stories)
+        self._created, self._dropped = set(), []  # this assignment's (no copy of all stories)
         if forced:
             target, best = forced[0], link(self.stories[forced[0]], article, self.weights)
         elif scored and scored[0][1].score >= self.weights.threshold:
             target, best = scored[0]
         else:
             target, best = self._open(article), None
-        if target in before:
+        if target not in self._created:
             self._join(target, article, forced[1:])
         near = [s for s, r in scored if r.score >= self.weights.threshold - _REGROUP_MARGIN]
-        self._regroup({target, *forced, *near} & set(self.stories))
+        self._regroup({s for s in (target, *forced, *near) if s in self.stories})
         story_id = self._story_of[article.key]
-        return Assignment(article.key, story_id, opened=story_id not in before, link=best,
-                          merged=sorted(before - set(self.stories)))
+        return Assignment(article.key, story_id, opened=story_id in self._created, link=best,
+                          merged=sorted(set(self._dropped) - self._created))
 
     def _open(self, article: Group) -> str:
         story = Group(story_id_for(article.key), 0, np.zeros_like(article.dense))
@@ -143,7 +145,8 @@ class OnlineClusterer:
         members = self._known_members(sorted(neighbourhood))
         if members is None or sum(len(m) for m in members.values()) < 2:
             return
-        parts = regroup(members, self.weights, self._links, set(self.stories) - neighbourhood)
+        # the neighbourhood's own names are in members, so every live story counts as taken
+        parts = regroup(members, self.weights, self._links, self.stories.keys())
         for story_id, articles in parts.items():
             if story_id not in self.stories or [a.key for a in articles] != [
                     a.key for a in self._members[story_id]]:
@@ -236,6 +239,7 @@ class OnlineClusterer:
             self._matrix = np.zeros((64, centroid.shape[0]), dtype="float32")
         row = self._rows.get(story.key)
         if row is None:
+            self._created.add(story.key)
             row = len(self._keys)
             if row >= self._matrix.shape[0]:  # grow by doubling: amortised O(1) per story
                 self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
@@ -256,6 +260,7 @@ class OnlineClusterer:
         del self.stories[key]
         self._members.pop(key, None)
         self._redirect[key] = successor
+        self._dropped.append(key)
         self.dirty.discard(key)
         self.deleted.add(key)
 

@@ -14,7 +14,7 @@ earliest member whose name is free.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Container, Mapping, Sequence
 
 import numpy as np
 from .linkage import Group, Weights
@@ -22,7 +22,7 @@ from .sparse import SparseSum
 
 
 def regroup(members: Mapping[str, list[Group]], weights: Weights, links: Mapping[str, set[str]],
-            taken: set[str] = frozenset()) -> dict[str, list[Group]]:
+            taken: Container[str] = frozenset()) -> dict[str, list[Group]]:
     """New stories (id -> member articles, sorted by key) for the articles of ``members``
     (story id -> member articles); duplicate ``links`` always stay together; ids in
     ``taken`` (other live stories) are not given out."""
