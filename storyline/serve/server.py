@@ -17,7 +17,10 @@ logger = logging.getLogger(__name__)
 def listen(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: any free port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # The protocol must be named: asyncio sets TCP_NODELAY on accepted connections only when
+    # the listening socket says IPPROTO_TCP, and without it a keep-alive client waits ~40 ms
+    # per response (Nagle's algorithm meeting delayed acknowledgements).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
