@@ -50,6 +50,10 @@ def test_import_direction():
             assert imported <= basics, (path, imported)  # stages know only the shared records
         elif top in {"cli", "render"}:
             assert "store" not in imported and "extract" not in imported, (path, imported)
+        elif top == "serve":  # the HTTP layer goes through Engine only ("": the package itself)
+            assert imported <= {"", "engine", "errors", "settings", "types"}, (path, imported)
+        elif top in {"cards", "enrich", "embed", "cluster", "dedup"}:  # stages: no store, no engine
+            assert not imported & {"store", "engine", "storybuilder", "cardbuilder"}, (path, imported)
 
 
 def test_every_setting_is_documented_and_in_the_defaults_file():
