@@ -142,14 +142,16 @@ class Engine:
         known = self.store.known_ids(d.content_hash for d in docs)
         report.already_stored += sum(1 for d in docs if d.content_hash in known)
         prepared: list[Prepared] = []
+        longest = self.settings["boilerplate_max_chars"]
         for doc in _unique(d for d in docs if d.content_hash not in known):
-            result = prepare(doc, boilerplate_max_chars=self.settings["boilerplate_max_chars"])
+            result = _guarded(doc.origin, prepare, doc, boilerplate_max_chars=longest)
             (rejected if isinstance(result, Rejected) else prepared).append(result)
         boilerplate, stale = self._learn(prepared)
         pairs = []
         for item in prepared:
-            article = finish(item, boilerplate.get(item.outlet or "", frozenset()),
-                             boilerplate_max_chars=self.settings["boilerplate_max_chars"])
+            article = _guarded(item.doc.origin, finish, item,
+                               boilerplate.get(item.outlet or "", frozenset()),
+                               boilerplate_max_chars=longest)
             if isinstance(article, Rejected):
                 rejected.append(article)
             else:
@@ -459,6 +461,17 @@ class Engine:
         """The story's card when it is built and current, else ``None``; never builds one
         (a feed lists fifty stories and must not wait for fifty builds)."""
         return self.card_builder.read(story_id)
+
+
+def _guarded(origin: str, stage: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run an extraction stage on one document; if it fails (a bug met on some input),
+    reject that document with the reason and let the rest of the batch go on."""
+    try:
+        return stage(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the batch
+        logger.exception("extraction failed on %s", origin)
+        return Rejected(origin, f"extraction failed ({type(exc).__name__}: {exc}); the rest "
+                        "of the batch went on; please report this input", stage="extract")
 
 
 def demo_corpus_path() -> Path:

@@ -13,7 +13,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from storyline import Engine
+from storyline import Engine, Rejected
 
 GOOD = [
     ("port.txt", "date 2024-06-03 Dock workers in Port Vesna walked off the job on Monday, "
@@ -200,3 +200,34 @@ def test_outlet_boilerplate_is_learned_and_earlier_articles_are_recleaned(tmp_pa
     for article in articles:
         assert footer not in article.text
         assert [r.reason for r in article.removals if r.text == footer] == ["outlet-boilerplate"]
+
+
+def test_a_record_with_a_broken_url_and_a_file_of_control_characters(tmp_path):
+    """A URL that cannot be split costs the record only its outlet, not the batch; a file
+    of control characters is rejected with its reason."""
+    body = "The harbour board met for four hours on Tuesday and approved the budget for the year."
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "in.jsonl").write_text(
+        json.dumps({"title": "Board meets", "text": body, "url": "http://["}) + "\n"
+        + json.dumps({"title": "Budget passed", "text": body + " It passed."}) + "\n",
+        encoding="utf-8")
+    (inputs / "ctrl.txt").write_bytes(bytes(range(1, 9)) + bytes(range(14, 27)))
+    with Engine(db=str(tmp_path / "t.db"), cluster=False) as engine:
+        report = engine.ingest([str(inputs)])
+        assert report.added == 2
+        assert [r.reason for r in report.rejected] == [
+            "document has no letters or digits (only control characters, symbols or punctuation)"]
+        assert {a.outlet for a in engine.articles()} == {None}
+
+
+def test_a_stage_that_fails_on_one_document_rejects_only_that_document():
+    from storyline.engine import _guarded
+
+    def broken(doc):
+        raise KeyError("bug")
+
+    rejected = _guarded("a.txt", broken, object())
+    assert isinstance(rejected, Rejected) and rejected.origin == "a.txt"
+    assert "KeyError" in rejected.reason and rejected.stage == "extract"
+    assert _guarded("b.txt", str.upper, "ok") == "OK"

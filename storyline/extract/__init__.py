@@ -51,6 +51,9 @@ def prepare(doc: RawDocument, *, boilerplate_max_chars: int = 400) -> Prepared |
     if not text.strip():
         what = "HTML page has no article text" if doc.kind == "html" else "document has no text"
         return Rejected(doc.origin, what, stage="extract")
+    if not any(ch.isalnum() for ch in text):  # control characters, symbols, punctuation
+        return Rejected(doc.origin, "document has no letters or digits (only control characters, "
+                        "symbols or punctuation)", stage="extract")
     header, removed, spans = take_header(text, split_paragraphs(text))
     fields, sources = _merge_fields(doc.hints, page_meta, header)
     outlet = outlet_name(fields.get("outlet")) or outlet_from_url(fields.get("url"))

@@ -164,7 +164,10 @@ def outlet_from_url(url: str | None) -> str | None:
     """The outlet's domain without ``www.`` and port, e.g. ``chicagotribune.com``."""
     if not url:
         return None
-    host = urlsplit(original_url(url)).hostname or ""
+    try:
+        host = urlsplit(original_url(url)).hostname or ""
+    except ValueError:  # not a URL at all ("http://[", a bad port): no outlet from it
+        return None
     host = re.sub(r"^(?:www\d?|m|mobile|amp)\.", "", host.lower())
     return host or None
 
