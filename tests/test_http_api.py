@@ -251,15 +251,16 @@ def test_batch_reports_each_item(client):
     assert all(i["reason"] for i in body["items"][1:])
 
 
-def test_a_record_that_breaks_a_stage_is_rejected_alone(client):
-    """A URL that cannot even be split (``http://[``) made the metadata stage raise; the
-    batch is retried one record at a time, and only that record is rejected."""
+def test_a_record_with_a_url_that_cannot_be_split_costs_only_its_outlet(client):
+    """A URL that cannot even be split (``http://[``) once made the metadata stage raise;
+    now the record is stored without an outlet from it, and the batch goes on."""
     good = {"text": "Ferry crews in Valmora joined the dock strike on Friday, the union said, "
                     "and no boats left the harbour for the islands.", "lang": "en"}
     body = client.post("/api/v1/articles/batch", headers=AUTH, json={"articles": [
         {**good, "url": "http://["}, good]}).json()
-    assert [item["status"] for item in body["items"]] == ["rejected", "added"]
-    assert "ValueError" in body["items"][0]["reason"]
+    assert [item["status"] for item in body["items"]] == ["added", "added"]
+    stored = client.get(f"/api/v1/articles/{body['items'][0]['article_id']}").json()
+    assert stored.get("outlet") is None
 
 
 @pytest.mark.parametrize("payload, expected", [

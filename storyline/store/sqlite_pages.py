@@ -17,7 +17,7 @@ from .batching import chunks, marks
 from .filters import ArticleFilter, StoryFilter, check_page
 from .pages import ArticleHead, ListingCache, StoryListing
 from .sqlite_stories import STORY_ORDER_BY
-from .story_read import duplicate_groups
+from .story_read import links_within, duplicate_groups
 
 #: Listing orders: the story store's, and ``rank`` (recency plus coverage, see m004_search).
 LISTING_ORDER_BY = {"rank": "rank DESC, story_id", **STORY_ORDER_BY}
@@ -193,18 +193,9 @@ def _build_listings(conn: sqlite3.Connection, story_ids: list[str]) -> list[Stor
 def _copies(conn: sqlite3.Connection, story_ids: list[str]) -> dict[str, int]:
     """Each story's articles that are copies of another of its articles (a group of n
     copies of one text counts n - 1), from its duplicate links alone."""
-    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for chunk in chunks(story_ids):
-        # As story_read: one probe per member, CROSS JOIN keeping SQLite to that order.
-        for story_id, a, b in conn.execute(
-                "SELECT m.story_id, l.article_a, l.article_b FROM story_members AS m "
-                "CROSS JOIN duplicate_links AS l ON l.article_a = m.article_id "
-                "CROSS JOIN story_members AS other ON other.article_id = l.article_b "
-                f"WHERE m.story_id IN ({marks(chunk)}) AND other.story_id = m.story_id", chunk):
-            links[story_id].append((a, b))
     return {story_id: sum(len(group) - 1 for group in duplicate_groups(
                 sorted({end for link in found for end in link}), found))
-            for story_id, found in links.items()}
+            for story_id, found in links_within(conn, story_ids).items()}
 
 
 def _heads(conn: sqlite3.Connection, article_ids: Iterable[str]) -> list[ArticleHead]:

@@ -43,7 +43,7 @@ def load_stories(conn: sqlite3.Connection, story_ids: Sequence[str]) -> list[Sto
     """The stories with these ids, in that order; unknown ids are left out."""
     heads = _story_heads(conn, story_ids)
     members = _members(conn, heads)
-    links = _links_within(conn, heads)
+    links = links_within(conn, heads)
     stories = []
     for story_id in story_ids:
         if story_id not in heads:
@@ -80,7 +80,7 @@ def _members(conn: sqlite3.Connection, story_ids: Iterable[str]) -> dict[str, li
     return members
 
 
-def _links_within(conn: sqlite3.Connection,
+def links_within(conn: sqlite3.Connection,
                   story_ids: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
     """Each story's duplicate links whose two ends are both in it."""
     links: dict[str, list[tuple[str, str]]] = defaultdict(list)
