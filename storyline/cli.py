@@ -323,7 +323,7 @@ def demo(db: str | None, quiet: bool) -> None:
         render.next_steps(engine.settings["db"], example and example.article_id, top[0].story_id if top else None)
 
 
-# -- story cards (issue 4) ---------------------------------------------------------------
+# -- story cards -----------------------------------------------------------------------
 
 @cli.command()
 @click.argument("story_id")

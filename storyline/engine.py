@@ -262,7 +262,7 @@ class Engine:
         """Clean every stored article again from its raw input with today's rules."""
         return self._reclean_stale(article.article_id for article in self.store.iter_articles())
 
-    # -- story cards (issue 4) -------------------------------------------------------------
+    # -- story cards -----------------------------------------------------------------------
 
     @property
     def card_builder(self) -> CardBuilder:

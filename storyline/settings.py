@@ -58,7 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lexical_chars", 3000, "Characters of the body used for TF-IDF."),
     Setting("threads", 1, "Threads for the sentence encoder: 1 is as fast as 2 on a busy 2-core "
             "machine and much faster than more threads than cores."),
-    # story cards (issue 4)
+    # story cards
     Setting("cards", True, "Keep story cards current as articles are ingested and clustered."),
     Setting("card_language", "", "Reader's preferred language (ISO 639-1) for card headlines "
             "and names; empty means the language most articles use."),

@@ -192,7 +192,7 @@ CREATE TABLE counters (
 );
 """
 
-# Story cards (issue 4). A card is one JSON row, read with one lookup; it remembers the
+# Story cards. A card is one JSON row, read with one lookup; it remembers the
 # stories.updated_at it was built against, so a card whose story changed since (articles
 # joined, re-cleaned, merged) reads as outdated without reading the members. Per-article
 # analyses are cached with a hash of the text they were computed from. story_entities
