@@ -73,7 +73,7 @@ def fetch(url: str, max_bytes: int) -> tuple[bytes, dict[str, str]] | Rejected:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
             headers = {name.lower(): value for name, value in response.headers.items()}
             headers["content-location"] = response.geturl()  # base for relative links
-            body = _read_capped(response, max_bytes)
+            body = read_capped(response, max_bytes)
     except urllib.error.HTTPError as exc:
         return Rejected(url, f"could not fetch: HTTP {exc.code} {exc.reason}")
     except urllib.error.URLError as exc:
@@ -82,15 +82,13 @@ def fetch(url: str, max_bytes: int) -> tuple[bytes, dict[str, str]] | Rejected:
         return Rejected(url, f"could not fetch: {_describe_network_error(exc)}")
     if isinstance(body, str):
         return Rejected(url, body)
-    if headers.get("content-encoding", "").lower() == "gzip":  # sent although not asked for
-        try:
-            body = gzip.decompress(body)
-        except (OSError, EOFError, zlib.error) as exc:
-            return Rejected(url, f"could not fetch: the gzip-encoded response is corrupt ({exc})")
     return body, headers
 
 
-def _read_capped(response, max_bytes: int) -> bytes | str:
+def read_capped(response, max_bytes: int) -> bytes | str:
+    """The response body (gzip content encoding undone), or why it was not read: larger
+    than ``max_bytes`` (declared or counted), slower than the download deadline, or a
+    corrupt gzip encoding. Shared with ``storyline watch``."""
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         return container_too_large(int(declared), max_bytes)
@@ -103,7 +101,13 @@ def _read_capped(response, max_bytes: int) -> bytes | str:
             return f"response is larger than the {format_size(max_bytes)} limit; raise max_file_mb"
         if time.monotonic() > deadline:
             return f"download took longer than {FETCH_DEADLINE_SECONDS} s; stopped"
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    if (response.headers.get("Content-Encoding") or "").lower() == "gzip":  # sent unasked
+        try:
+            return gzip.decompress(body)
+        except (OSError, EOFError, zlib.error) as exc:
+            return f"could not fetch: the gzip-encoded response is corrupt ({exc})"
+    return body
 
 
 def _describe_network_error(reason: Any) -> str:

@@ -24,14 +24,14 @@ _TERMS = re.compile(r'"([^"]*)"?|(\S+)')
 _TOKEN = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
 
-_ARTICLE_HITS = f"""
+_ARTICLE_HITS = """
 SELECT a.article_id, a.title, a.subtitle, a.outlet, a.language, a.published, a.url,
        a.wire_agencies, m.story_id,
        highlight(articles_fts, 0, char(2), char(3)) AS marked_title,
        snippet(articles_fts, 2, char(2), char(3), '…', 24) AS marked_text
 FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid
 LEFT JOIN story_members AS m ON m.article_id = a.article_id
-WHERE articles_fts MATCH ? {{filters}}
+WHERE articles_fts MATCH ? {filters}
 ORDER BY articles_fts.rank LIMIT ? OFFSET ?
 """
 _COUNT_HITS = """

@@ -9,27 +9,24 @@ same id is read again.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import http.client
 import logging
-import time
 import urllib.error
 import urllib.request
-import zlib
 from dataclasses import dataclass, field
 
 import feedparser
 
-from ..sources.common import Limits, format_size
+from ..sources.common import Limits
 from ..sources.decode import canonical_encoding
-from ..sources.feeds import FETCH_TIMEOUT_SECONDS, USER_AGENT, entry_to_document, parse_feed
+from ..sources.feeds import (FETCH_TIMEOUT_SECONDS, USER_AGENT, entry_to_document, parse_feed,
+                             read_capped)
 from ..types import RawDocument, Rejected
 
 logger = logging.getLogger(__name__)
 
 _ACCEPT = "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
-DOWNLOAD_DEADLINE_SECONDS = 60  # for the whole body, so a trickling server cannot hang a poll
 
 
 @dataclass(frozen=True)
@@ -55,7 +52,7 @@ def fetch_if_changed(url: str, *, etag: str | None, last_modified: str | None,
                                     timeout=timeout) as response:
             got = {name.lower(): value for name, value in response.headers.items()}
             got["content-location"] = response.geturl()  # base for relative links
-            body = _read_capped(response, got, max_bytes)
+            body = read_capped(response, max_bytes)
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return FeedAnswer(None, etag, last_modified)
@@ -64,33 +61,9 @@ def fetch_if_changed(url: str, *, etag: str | None, last_modified: str | None,
         return Rejected(url, f"could not fetch: {_network_reason(exc.reason, timeout)}")
     except (OSError, ValueError, http.client.HTTPException) as exc:
         return Rejected(url, f"could not fetch: {_network_reason(exc, timeout)}")
-    if isinstance(body, Rejected):
-        return Rejected(url, body.reason)
+    if isinstance(body, str):
+        return Rejected(url, body)
     return FeedAnswer(body, got.get("etag"), got.get("last-modified"), got)
-
-
-def _read_capped(response, headers: dict[str, str], max_bytes: int) -> bytes | Rejected:
-    declared = headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        return Rejected("", f"feed is {format_size(int(declared))}, larger than the "
-                            f"{format_size(max_bytes)} limit; raise max_file_mb")
-    deadline = time.monotonic() + DOWNLOAD_DEADLINE_SECONDS
-    chunks, size = [], 0
-    while chunk := response.read(65536):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > max_bytes:
-            return Rejected("", f"feed is larger than the {format_size(max_bytes)} limit; "
-                                "raise max_file_mb")
-        if time.monotonic() > deadline:
-            return Rejected("", f"download took longer than {DOWNLOAD_DEADLINE_SECONDS} s; stopped")
-    body = b"".join(chunks)
-    if headers.get("content-encoding", "").lower() == "gzip":  # sent although not asked for
-        try:
-            return gzip.decompress(body)
-        except (OSError, EOFError, zlib.error) as exc:
-            return Rejected("", f"the gzip-encoded answer is corrupt ({exc})")
-    return body
 
 
 def _network_reason(reason: object, timeout: float) -> str:
