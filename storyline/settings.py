@@ -35,21 +35,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Paragraphs longer than this are never treated as outlet boilerplate."),
     Setting("languages", "", "Comma-separated ISO 639-1 codes to expect; empty means any."),
     Setting("cluster", True, "Group articles into stories as they are ingested (online mode)."),
-    Setting("story_threshold", 2.868,
-            "Average pair score (log-odds of one story) an article or story needs to join a "
-            "story: the negated intercept of the pair model (benchmarks/stories/fit_pairs.py)."),
-    Setting("weight_dense", 3.39, "Weight of multilingual sentence-embedding similarity."),
-    Setting("weight_lexical", 17.202, "Weight of TF-IDF similarity of title and body."),
-    Setting("weight_names", 1.167, "Weight of the overlap of names (people, places, organisations)."),
-    Setting("weight_cross_language", -2.085,
-            "Extra weight of sentence-embedding similarity between articles in two languages "
-            "(added to weight_dense; TF-IDF says little across languages)."),
-    Setting("weight_numbers", 2.003, "Weight of the overlap of numbers (tolls, prices, years)."),
-    Setting("weight_time", 1.261, "Weight of exp(-days apart / time_scale_days) for two dated articles."),
-    Setting("weight_gap", -0.694, "Weight of log(1 + days apart) for two dated articles."),
-    Setting("weight_dated", 1.265, "Weight of both articles having a date."),
-    Setting("weight_same_language", -4.12, "Weight of both articles being in one language."),
-    Setting("time_scale_days", 3.0, "Days over which the news-cycle time signal decays by e."),
+    Setting("pair_model", "",
+            "A pair model (JSON, as benchmarks/stories/fit_pairs.py writes) deciding whether two "
+            "articles tell one story; empty means the bundled one, fitted on the gold sets."),
+    Setting("story_threshold_offset", 0.0,
+            "Added to the pair model's threshold (log-odds): above 0 stories are stricter and "
+            "split more, below 0 they merge more."),
     Setting("window_days", 200.0,
             "Articles further apart in time than this never join one story (follow-ups such as "
             "trials come months later); it also bounds the stories searched per article."),

@@ -18,10 +18,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .cluster import Group, OnlineClusterer, Weights, cluster_groups, pack, story_id_for, unpack
+from .cluster import pair_model
 from .dedup import DupCandidate, band_keys, exact_key, is_near_duplicate, signature
 from .embed import (DocumentFrequencies, Embedder, LexicalVectorizer, SparseVector,
                     UniversalSentenceEncoder, article_text_for_embedding, name_keys, names,
                     numbers)
+from .errors import SettingsError
 from .store import FeatureRow, StoryRow
 from .types import Article
 
@@ -31,14 +33,11 @@ _EPOCH = date(1970, 1, 1)
 
 
 def weights_from(settings: dict[str, Any]) -> Weights:
-    return Weights(dense=settings["weight_dense"], lexical=settings["weight_lexical"],
-                   names=settings["weight_names"], threshold=settings["story_threshold"],
-                   window_days=settings["window_days"],
-                   cross_language=settings["weight_cross_language"],
-                   numbers=settings["weight_numbers"], time=settings["weight_time"],
-                   gap=settings["weight_gap"], dated=settings["weight_dated"],
-                   same_language=settings["weight_same_language"],
-                   time_scale_days=settings["time_scale_days"])
+    try:
+        model = pair_model.load(settings["pair_model"])
+    except ValueError as exc:
+        raise SettingsError(f"setting 'pair_model': {exc}") from None
+    return pair_model.weights(model, settings["window_days"], settings["story_threshold_offset"])
 
 
 class StoryBuilder:

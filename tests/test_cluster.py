@@ -8,9 +8,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from storyline.cluster import (Group, OnlineClusterer, SparseSum, Weights, candidate_pairs,
+from storyline.cluster import (SIGNALS, Group, OnlineClusterer, SparseSum, Weights, candidate_pairs,
                                cluster_groups, link, pack, unpack)
-from storyline.cluster.regroup import agglomerate, pair_scores
+from storyline.cluster.regroup import agglomerate, pair_signals
 from storyline.cluster.terms import TermIndex
 
 WEIGHTS = Weights(dense=0.6, lexical=0.3, names=0.1, threshold=0.5, window_days=7)
@@ -160,12 +160,36 @@ def test_every_signal_averages_exactly_over_member_pairs():
     assert together.score == pytest.approx(np.mean([p.score for p in pairs]), abs=1e-5)
 
 
+#: The same with products of signals, as the shipped model has: a group's score is then
+#: the model applied to the averaged signals, no longer the average of the pair scores.
+WITH_PRODUCTS = replace(FITTED, interactions=(("dated*dense", 2.0), ("dense*dense", -3.0),
+                                              ("time*cross", 4.0), ("same_language*names", -1.0)))
+
+
+def test_a_model_with_signal_products_scores_the_averaged_signals():
+    groups = _mixed(2)
+    a, b = Group("A", 0, np.zeros(8, "float32")), Group("B", 0, np.zeros(8, "float32"))
+    for g in groups[:4]:
+        a.absorb(g)
+    for g in groups[4:]:
+        b.absorb(g)
+    together = link(a, b, WITH_PRODUCTS)
+    linear = link(a, b, FITTED)
+    assert together.signals == linear.signals
+    dense, cross, names, time, dated, same = (together.signals[SIGNALS.index(n)] for n in (
+        "dense", "cross", "names", "time", "dated", "same_language"))
+    products = 2.0 * dated * dense - 3.0 * dense * dense + 4.0 * time * cross - same * names
+    assert together.score == pytest.approx(linear.score + products, abs=1e-5)
+    with pytest.raises(ValueError, match="unknown signal products"):
+        replace(FITTED, interactions=(("dense*nonsense", 1.0),))
+
+
 def test_regrouping_on_the_pair_matrix_agrees_with_batch_clustering():
-    for seed in range(3):
+    for seed, weights in zip(range(4), [replace(FITTED, threshold=4.0)] * 2
+                             + [replace(WITH_PRODUCTS, threshold=4.0)] * 2):
         groups = _mixed(seed, count=12)
-        weights = replace(FITTED, threshold=4.0)
-        scores = pair_scores(groups, weights)
-        assert scores[0, 1] == pytest.approx(link(groups[0], groups[1], weights).score, abs=1e-5)
+        matrices = pair_signals(groups, weights)
+        assert tuple(matrices[:, 0, 1]) == pytest.approx(link(groups[0], groups[1], weights).signals, abs=1e-5)
         by_matrix = sorted(sorted(groups[i].key for i in part) for part in agglomerate(groups, weights, {}))
         assert by_matrix == cluster_groups(groups, weights, neighbours=len(groups))
 

@@ -146,6 +146,13 @@ def test_metadata_helpers():
     assert normalise_date("14 de mayo de 2024") == "2024-05-14"
     assert normalise_date("14. Mai 2024") == "2024-05-14"
     assert normalise_date("14 мая 2024") == "2024-05-14"
+    assert normalise_date("27 de marzo del 2008") == "2008-03-27"
+    assert normalise_date("3 maggio 2009") == "2009-05-03"
+    assert normalise_date("3 maart 2009") == "2009-03-03"
+    assert normalise_date("12 juillet 2010") == "2010-07-12"
+    assert normalise_date("01-Mar-08") == "2008-03-01"  # two-digit year: this century
+    assert normalise_date("01-Mar-99") == "1999-03-01"  # unless that is still to come
+    assert normalise_date("12-Abc-08") is None
     assert normalise_date("not a date") is None
     archived = "http://web.archive.org/web/20160616231247/http://ktla.com:80/2014/01/14/story/"
     assert date_from_url(archived) == "2014-01-14"

@@ -14,19 +14,24 @@ model fitted on same-story and different-story pairs (benchmarks/stories/fit_pai
     dated      1 when both are dated, else 0 (time is evidence only when both have it)
     same_language  1 when both are in one language
 
+The model also weighs a few products of two signals (``INTERACTIONS``), because what one
+signal is worth depends on another: word overlap means more between two dated articles of
+the same week than between two undated ones, and a translation and an independent report in
+another language both have a high dense similarity but only the translation shares the day.
+
 Two articles join when the score reaches ``threshold`` (the negated intercept: a pair is
-more likely the same story than not). For two *groups* the score is the average over all
+more likely the same story than not). For two *groups* the signals are averaged over all
 pairs of their members, and every signal's average is exact from running sums alone:
 the vector signals are dot products of unit vectors, so
 
     mean_{a in A, b in B} cos(a, b) = (sum_A . sum_B) / (|A| |B|)
 
 and the time, dated and same-language signals come from per-group counts (members per day,
-members per language). That makes the online decision (one article against a story) and
-the batch decision (two clusters against each other) the same computation: online
-assignment is greedy average linkage, batch is global average linkage, and the two stay
-close. Beyond the signals, time is also a gate: groups whose date ranges are further
-apart than the window never link.
+members per language). The score of two groups is the model applied to those averages.
+That makes the online decision (one article against a story) and the batch decision (two
+clusters against each other) the same computation: online assignment is greedy average
+linkage, batch is global average linkage, and the two stay close. Beyond the signals, time
+is also a gate: groups whose date ranges are further apart than the window never link.
 """
 
 from __future__ import annotations
@@ -45,11 +50,27 @@ Sparse = dict[int, float]
 SIGNALS = ("dense", "lexical", "cross", "names", "numbers", "time", "gap", "dated",
            "same_language")
 
+#: Products of two signals the pair model weighs as well, after the signals themselves.
+INTERACTIONS = (("dated", "dense"), ("dated", "lexical"), ("dated", "names"), ("dated", "numbers"),
+                ("dated", "cross"), ("same_language", "dense"), ("same_language", "names"),
+                ("same_language", "numbers"), ("dense", "dense"), ("lexical", "lexical"),
+                ("names", "names"), ("time", "dense"), ("time", "lexical"), ("time", "cross"),
+                ("gap", "cross"), ("cross", "names"), ("cross", "numbers"))
+_PRODUCTS = tuple((SIGNALS.index(a), SIGNALS.index(b)) for a, b in INTERACTIONS)
+#: What the model weighs: the signals, then their products (named "a*b").
+FEATURES = SIGNALS + tuple(f"{a}*{b}" for a, b in INTERACTIONS)
+
+
+def features(values: tuple[float, ...]) -> tuple[float, ...]:
+    """The signals followed by the products in ``INTERACTIONS``."""
+    return (*values, *(values[i] * values[j] for i, j in _PRODUCTS))
+
 
 @dataclass(frozen=True)
 class Weights:
-    """The pair model: one weight per signal and the threshold the score must reach.
-    Their defaults live in ``storyline.settings`` (fitted with benchmarks/stories/fit_pairs.py)."""
+    """The pair model: one weight per signal, weights of the signal products
+    (``interactions``, by "a*b" name, none by default) and the threshold the score must
+    reach. The fitted model ships in ``pair_model.json`` (benchmarks/stories/fit_pairs.py)."""
 
     dense: float
     lexical: float
@@ -63,11 +84,24 @@ class Weights:
     dated: float = 0.0
     same_language: float = 0.0
     time_scale_days: float = 3.0
+    interactions: tuple[tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = {name for name, _ in self.interactions} - set(FEATURES[len(SIGNALS):])
+        if unknown:
+            raise ValueError(f"unknown signal products {sorted(unknown)}; known: {FEATURES[len(SIGNALS):]}")
 
     @cached_property
     def coefficients(self) -> tuple[float, ...]:
+        """One weight per name in ``FEATURES``."""
+        products = dict(self.interactions)
         return (self.dense, self.lexical, self.cross_language, self.names, self.numbers,
-                self.time, self.gap, self.dated, self.same_language)
+                self.time, self.gap, self.dated, self.same_language,
+                *(products.get(name, 0.0) for name in FEATURES[len(SIGNALS):]))
+
+    def score(self, values: tuple[float, ...]) -> float:
+        """The log-odds that two groups with these average signals tell one story."""
+        return sum(w * v for w, v in zip(self.coefficients, features(values)) if w)
 
 
 @dataclass
@@ -162,8 +196,7 @@ def signals(a: Group, b: Group, time_scale_days: float) -> tuple[float, ...]:
 
 def link(a: Group, b: Group, weights: Weights) -> Link:
     values = signals(a, b, weights.time_scale_days)
-    score = sum(w * v for w, v in zip(weights.coefficients, values))
-    return Link(score, values, within_window(a, b, weights.window_days))
+    return Link(weights.score(values), values, within_window(a, b, weights.window_days))
 
 
 def joins(a: Group, b: Group, weights: Weights) -> bool:

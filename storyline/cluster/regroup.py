@@ -1,10 +1,11 @@
 """Regrouping a neighbourhood: batch agglomeration over the members of a few stories.
 
 The online clusterer calls this after an assignment so that a greedy early choice can be
-undone by what came after. A neighbourhood is small (tens of articles), so every pair is
-scored at once as matrices, and average linkage runs on the matrix of pair scores: the
-mean of the pair scores between two groups is exactly what ``linkage.link`` computes from
-their running sums, so this agrees with ``cluster_groups`` on the same articles.
+undone by what came after. A neighbourhood is small (tens of articles), so every signal
+of every pair is computed at once as matrices, and average linkage runs on their sums: the
+mean of a signal over the pairs between two groups is exactly what ``linkage.link``
+computes from their running sums, and the pair model turns those means into the same
+score, so this agrees with ``cluster_groups`` on the same articles.
 
 Stories keep their ids where they keep their members: each group of the result takes the
 id of the old story most of its members come from (larger groups choose first; on a tie,
@@ -51,7 +52,7 @@ def regroup(members: Mapping[str, list[Group]], weights: Weights, links: Mapping
 def agglomerate(articles: Sequence[Group], weights: Weights,
                 links: Mapping[str, set[str]]) -> list[list[int]]:
     """Average linkage over all pairs of ``articles`` (groups of one), as lists of indices."""
-    totals = pair_scores(articles, weights)
+    totals = pair_signals(articles, weights)  # signal x article x article, summed per group
     groups = [[i] for i in range(len(articles))]
     first = np.array([np.nan if a.first is None else a.first for a in articles])
     last = first.copy()
@@ -63,7 +64,7 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
                 totals, first, last = _merge(groups, totals, first, last, min(gi, gj), max(gi, gj))
     while len(groups) > 1:
         sizes = np.array([len(g) for g in groups], dtype=float)
-        means = totals / np.outer(sizes, sizes)
+        means = weights.score(tuple(totals / np.outer(sizes, sizes)))
         np.fill_diagonal(means, -np.inf)
         apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
         means[apart > weights.window_days] = -np.inf  # (NaN, undated: never out of window)
@@ -74,8 +75,8 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
     return [sorted(g) for g in groups]
 
 
-def pair_scores(articles: Sequence[Group], weights: Weights) -> np.ndarray:
-    """The pair score (``linkage.link``) of every two articles, as a matrix."""
+def pair_signals(articles: Sequence[Group], weights: Weights) -> np.ndarray:
+    """The signals (``linkage.signals``) of every two articles: one matrix per signal."""
     dense = np.stack([a.dense for a in articles]).astype(np.float64)
     similarity = dense @ dense.T
     language = [next(iter(a.languages), "?") for a in articles]
@@ -91,7 +92,7 @@ def pair_scores(articles: Sequence[Group], weights: Weights) -> np.ndarray:
     signals = (similarity, _gram([a.lexical for a in articles]), cross,
                _gram([a.names for a in articles]), _gram([a.numbers for a in articles]),
                near, gap, dated.astype(float), same.astype(float))
-    return sum(w * s for w, s in zip(weights.coefficients, signals))
+    return np.stack(signals)
 
 
 def _gram(vectors: Sequence[SparseSum]) -> np.ndarray:
@@ -112,12 +113,12 @@ def _gram(vectors: Sequence[SparseSum]) -> np.ndarray:
 
 def _merge(groups: list[list[int]], totals: np.ndarray, first: np.ndarray, last: np.ndarray,
            a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fold group ``b`` into group ``a`` (a < b); the score totals and date spans shrink."""
+    """Fold group ``b`` into group ``a`` (a < b); the signal totals and date spans shrink."""
     groups[a] += groups.pop(b)
     totals = totals.copy()
-    totals[a, :] += totals[b, :]
-    totals[:, a] += totals[:, b]
+    totals[:, a, :] += totals[:, b, :]
+    totals[:, :, a] += totals[:, :, b]
     first, last = first.copy(), last.copy()
     first[a], last[a] = np.fmin(first[a], first[b]), np.fmax(last[a], last[b])
     keep = np.arange(len(groups) + 1) != b
-    return totals[np.ix_(keep, keep)], first[keep], last[keep]
+    return totals[:, keep][:, :, keep], first[keep], last[keep]

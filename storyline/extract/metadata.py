@@ -34,15 +34,24 @@ _MONTHS = {
                                    "august", "september", "oktober", "november", "dezember"], 1)},
     **{m: i for i, m in enumerate(["января", "февраля", "марта", "апреля", "мая", "июня", "июля",
                                    "августа", "сентября", "октября", "ноября", "декабря"], 1)},
+    **{m: i for i, m in enumerate(["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+                                   "luglio", "agosto", "settembre", "ottobre", "novembre",
+                                   "dicembre"], 1)},
+    **{m: i for i, m in enumerate(["januari", "februari", "maart", "april", "mei", "juni", "juli",
+                                   "augustus", "september", "oktober", "november", "december"], 1)},
+    **{m: i for i, m in enumerate(["janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+                                   "août", "septembre", "octobre", "novembre", "décembre"], 1)},
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _TEXT_DATES = [
     # May 14, 2024 / Jan. 12, 2014
     (re.compile(rf"\b({_MONTH_ALT}|[a-z]{{3}})\.? (\d{{1,2}}),? (\d{{4}})\b", re.I), (3, 1, 2)),
-    # 14 May 2024 / 14 de mayo de 2024 / 14. Mai 2024 / 14 мая 2024
-    (re.compile(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH_ALT})(?: de)? (\d{{4}})\b", re.I), (3, 2, 1)),
+    # 14 May 2024 / 14 de mayo del 2024 / 14. Mai 2024 / 14 мая 2024 / 14 maggio 2024
+    (re.compile(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH_ALT})(?: de| del)? (\d{{4}})\b", re.I), (3, 2, 1)),
     # 14.05.2024
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), (3, 2, 1)),
+    # 14-May-24: a two-digit year, read as this century's unless that is in the future
+    (re.compile(r"\b(\d{1,2})-([a-z]{3})-(\d{2})\b", re.I), (3, 2, 1)),
 ]
 _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])|[-_/](20\d{6})(?:\D|$)")
 _ARCHIVE = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(.+)$", re.I)
@@ -116,6 +125,8 @@ def date_in_text(text: str) -> str | None:
         groups = match.groups()
         month = _month_number(groups[mi - 1])
         year, day = int(groups[yi - 1]), int(groups[di - 1])
+        if year < 100:
+            year += 2000 if 2000 + year <= datetime.now().year else 1900
         if month and _valid(year, month, day):
             return f"{year:04d}-{month:02d}-{day:02d}"
     return None
