@@ -212,6 +212,23 @@ def test_online_regrouping_undoes_an_early_greedy_choice():
     assert moved["b"] == online.story_of("b") and not set(deleted) & set(online.stories)
 
 
+def test_online_regroups_a_story_that_grew_as_one():
+    """a1 and b1 (two events) pair up at once and every later article joins their one story,
+    so no second story ever forms; batch joins a1-a2 and b1-b2 first and keeps them apart.
+    Online must end as batch does: the story alone is regrouped as it grows."""
+    gram = np.array([[1, .95, .75, .68], [.95, 1, .66, .62], [.75, .66, 1, .95], [.68, .62, .95, 1]])
+    vectors = np.linalg.cholesky(gram).astype("float32")  # rows with exactly these cosines
+    weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7)
+    groups = [Group(key, 1, vectors[i], first=1.0, last=1.0)
+              for i, key in enumerate(["a1", "a2", "b1", "b2"])]
+    online = OnlineClusterer(weights)
+    for key in ["a1", "b1", "a2", "b2"]:  # b1 right after a1: 0.75 joins
+        online.assign(next(g for g in groups if g.key == key))
+    by_online = sorted(sorted(k for k in ("a1", "a2", "b1", "b2") if online.story_of(k) == s)
+                       for s in {online.story_of(k) for k in ("a1", "a2", "b1", "b2")})
+    assert by_online == cluster_groups(groups, weights) == [["a1", "a2"], ["b1", "b2"]]
+
+
 def test_term_index_finds_stories_that_share_heavy_terms():
     index = TermIndex(terms_per_story=3)
     index.put(0, SparseSum.of({1: 0.9, 2: 0.4, 3: 0.1}))
@@ -238,3 +255,24 @@ def test_sparse_sums_add_and_dot():
     assert a.plus(b).to_dict() == {3: 1.0, 5: 3.0, 9: 4.0}
     assert a.dot(b) == 2.0 and SparseSum.of({}).dot(a) == 0.0
     assert a.heaviest(1) == {5: pytest.approx(2.0 / np.sqrt(5.0))}
+
+
+def test_the_bundled_pair_model_loads_and_a_broken_one_says_what_to_do(tmp_path):
+    from storyline.cluster import pair_model
+    from storyline.errors import SettingsError
+    from storyline.storybuilder import weights_from
+
+    model = pair_model.load()
+    weights = pair_model.weights(model, window_days=200.0)
+    assert weights.threshold == model["threshold"] and len(weights.interactions) > 0
+    assert pair_model.weights(model, 200.0, threshold_offset=1.5).threshold == pytest.approx(
+        model["threshold"] + 1.5)
+    settings = {"window_days": 200.0, "story_threshold_offset": 0.0}
+    assert weights_from({**settings, "pair_model": ""}) == weights
+    broken = tmp_path / "model.json"
+    for text, reason in [('{"weights": {"nonsense": 1}, "threshold": 1, "time_scale_days": 3}',
+                          "unknown features"),
+                         ('{"weights": {}}', "missing"), ("not json", "cannot read")]:
+        broken.write_text(text, encoding="utf-8")
+        with pytest.raises(SettingsError, match=f"pair_model.*{reason}"):
+            weights_from({**settings, "pair_model": str(broken)})

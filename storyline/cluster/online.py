@@ -140,8 +140,11 @@ class OnlineClusterer:
     def _regroup(self, neighbourhood: set[str]) -> None:
         """Batch agglomeration over the members of ``neighbourhood``, replacing its stories."""
         size = sum(self.stories[s].size for s in neighbourhood)
-        if len(neighbourhood) < 2 or size > self.largest_regroup:
-            return  # one story: the article joined it on the same score batch would use
+        # A story alone is regrouped too: two articles that joined early on their own pair
+        # score may belong apart once their translations and follow-ups have arrived (batch
+        # would have merged those first, and then kept the two stories apart).
+        if size < 3 or size > self.largest_regroup:
+            return
         members = self._known_members(sorted(neighbourhood))
         if members is None or sum(len(m) for m in members.values()) < 2:
             return
