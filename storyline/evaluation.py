@@ -7,6 +7,7 @@ describe what a user gets.
 
 from __future__ import annotations
 
+import math
 import tempfile
 import time
 from pathlib import Path
@@ -62,8 +63,8 @@ def evaluate_pairs(path: str, **settings: Any) -> dict[str, Any]:
             weights = engine.story_builder.weights
             for pair in pairs:
                 a, b = groups.get(pair.first.content_hash), groups.get(pair.second.content_hash)
-                if a is not None and b is not None:
-                    scores[pair.pair_id] = link(a, b, weights).score
+                if a is not None and b is not None:  # the probability of one story, 0..1
+                    scores[pair.pair_id] = 1.0 / (1.0 + math.exp(weights.threshold - link(a, b, weights).score))
             seconds = time.perf_counter() - started
     return {"file": str(path), "pairs": len(pairs), "scored": len(scores), "seconds": round(seconds, 1),
             "same_language": _correlations([p for p in pairs if p.same_language], scores),
