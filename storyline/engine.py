@@ -178,14 +178,13 @@ class Engine:
         if not by_outlet:
             return {}, set()
         minimum = self.settings["boilerplate_min_articles"]
-        known = {outlet: self.store.boilerplate_keys([outlet], minimum, keys=keys)[outlet]
-                 for outlet, keys in by_outlet.items()}  # one outlet's keys: a small lookup
+        # each outlet among its own keys: small lookups, all in one read
+        known = self.store.boilerplate_keys_each(by_outlet, minimum)
         self.store.record_paragraphs((p.outlet, key, p.doc.content_hash)
                                      for p in prepared if p.outlet for key in p.keys)
-        learned: dict[str, frozenset[str]] = {}
+        learned = self.store.boilerplate_keys_each(by_outlet, minimum)
         stale: set[str] = set()
-        for outlet, keys in by_outlet.items():
-            learned[outlet] = self.store.boilerplate_keys([outlet], minimum, keys=keys)[outlet]
+        for outlet in by_outlet:
             if learned[outlet] - known[outlet]:
                 stale.update(self.store.articles_with_keys(outlet, learned[outlet] - known[outlet]))
         return learned, stale

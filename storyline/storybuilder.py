@@ -85,10 +85,10 @@ class StoryBuilder:
             for term in document:
                 counts[term] = counts.get(term, 0) + 1
         self.store.df_update(counts, len(terms))
-        stored, documents = self.store.df_load()
+        stored, documents = self.store.df_load(counts)  # the terms of these articles suffice
         array = np.zeros(self.vectorizer.dimension, dtype=np.int64)
-        for term, count in stored.items():
-            array[term] = count
+        array[np.fromiter(stored, dtype=np.int64, count=len(stored))] = np.fromiter(
+            stored.values(), dtype=np.int64, count=len(stored))
         return DocumentFrequencies(self.vectorizer.dimension, documents, array)
 
     # -- duplicates ----------------------------------------------------------------------
@@ -103,8 +103,9 @@ class StoryBuilder:
                                                           article.title, article.published, sig)
         self.store.save_dedup(rows)
         links = []
-        for article_id, key, _, bands in rows:
-            for other_id in sorted(self.store.dedup_candidates(key, bands) - {article_id}):
+        found = self.store.dedup_candidates_each([(key, bands) for _, key, _, bands in rows])
+        for (article_id, *_), others in zip(rows, found):
+            for other_id in sorted(others - {article_id}):
                 other = candidates.get(other_id) or self._candidate(other_id)
                 if other is None:
                     continue
