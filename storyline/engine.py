@@ -96,6 +96,8 @@ class Engine:
         self.close()
 
     def close(self) -> None:
+        if self._stories is not None:
+            self._stories.close()
         self.store.close()
 
     # -- ingestion -----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from .dedup import DupCandidate, band_keys, exact_key, is_near_duplicate, signat
 from .embed import (DocumentFrequencies, Embedder, LexicalVectorizer, SparseVector,
                     UniversalSentenceEncoder, article_text_for_embedding, name_keys, names,
                     numbers)
+from .embed.worker import EmbeddingWorker, Pending
 from .store import FeatureRow, StoryRow
 from .types import Article
 
@@ -51,24 +52,27 @@ class StoryBuilder:
         self.embedder = embedder or UniversalSentenceEncoder(threads=settings["threads"])
         self.vectorizer = LexicalVectorizer(max_body_chars=settings["lexical_chars"])
         self._online: OnlineClusterer | None = None
+        self._encoder = EmbeddingWorker(self.embedder)  # a process, started on first use
 
     # -- features ------------------------------------------------------------------------
 
-    def features(self, articles: Sequence[Article]) -> list[Group]:
-        """Dense, lexical and name vectors of new articles, stored for batch re-clustering."""
+    def features(self, articles: Sequence[Article], dense: Pending | None = None) -> list[Group]:
+        """Dense, lexical and name vectors of new articles, stored for batch re-clustering.
+        ``dense`` is their embedding already under way (``_embedding``), if it is."""
         if not articles:
             return []
-        texts = [article_text_for_embedding(a.title, a.text, self.settings["embed_chars"])
-                 for a in articles]
-        dense = self.embedder.embed(texts)
+        if dense is None:
+            dense = self._embedding(articles)  # the encoder runs beside what follows
         terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
         frequencies = self._frequencies_with(terms)
-        groups, rows = [], []
-        for article, vector, term_weights in zip(articles, dense, terms):
+        sparse = []
+        for article, term_weights in zip(articles, terms):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies).to_dict()
             # the lexical window: a long crawled page's tail is teasers of other stories
             text = f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
-            keys, figures = _hashed(name_keys(names(text))), _hashed(numbers(text))
+            sparse.append((lexical, _hashed(name_keys(names(text))), _hashed(numbers(text))))
+        groups, rows = [], []
+        for article, vector, (lexical, keys, figures) in zip(articles, dense.result(), sparse):
             day = day_of(article.published)
             vector = vector.astype("float32")
             groups.append(Group.of_article(article.article_id, vector, lexical, keys, figures,
@@ -78,6 +82,18 @@ class StoryBuilder:
                                    _pack_sparse(figures)))
         self.store.save_features(rows)
         return groups
+
+    def _embedding(self, articles: Sequence[Article]) -> Pending:
+        """The articles' sentence embeddings, started in a worker process: the encoder then
+        runs on the second core while this process computes the duplicates and the other
+        features (the vectors are the same either way; see ``embed.worker``)."""
+        texts = [article_text_for_embedding(a.title, a.text, self.settings["embed_chars"])
+                 for a in articles]
+        return self._encoder.submit(texts)
+
+    def close(self) -> None:
+        """Stop the embedding worker, if one was started."""
+        self._encoder.close()
 
     def _frequencies_with(self, terms: list[dict[int, float]]) -> DocumentFrequencies:
         counts: dict[int, int] = {}
@@ -130,8 +146,9 @@ class StoryBuilder:
         """Online: deduplicate and assign new articles; returns how many stories changed."""
         if not articles:
             return 0
+        dense = self._embedding(articles)
         links = self.duplicates(articles)
-        groups = self.features(articles)
+        groups = self.features(articles, dense)
         online = self._online_clusterer()
         linked: dict[str, set[str]] = {}
         for a, b in links:
@@ -197,9 +214,10 @@ class StoryBuilder:
         missing = self.store.unassigned_article_ids()
         known = {g.key for g in groups}
         todo = [a for a in (self.store.article(i) for i in missing if i not in known) if a]
-        groups += self.features(todo)
+        dense = self._embedding(todo) if todo else None
         if todo:
             self.duplicates(todo)
+        groups += self.features(todo, dense)
         touched: set[str] = set()
         if since is not None or until is not None:
             first, last = day_of(since) or -np.inf, day_of(until) or np.inf

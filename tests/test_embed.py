@@ -399,3 +399,57 @@ def test_names_match_the_reference_on_generated_texts(pieces):
     text = "".join(word + gap for word, gap in pieces)
     assert names(text) == names_reference.names(text)
 
+
+# ---- the embedding worker process --------------------------------------------------------
+
+def test_the_embedding_worker_gives_the_vectors_computed_in_process(encoder):
+    from storyline.embed.worker import EmbeddingWorker
+
+    texts = [ENGLISH, SPANISH, UNRELATED] * 30 + ["", "  "]
+    worker = EmbeddingWorker(UniversalSentenceEncoder(threads=1), min_texts=2)
+    try:
+        first = worker.submit(texts)
+        second = worker.submit(texts[:5])  # sent once the first is answered
+        small = worker.submit(texts[:1])  # below min_texts: embedded in process
+        assert worker._process is not None
+        assert first.result().tobytes() == encoder.embed(texts).tobytes()
+        assert second.result().tobytes() == encoder.embed(texts[:5]).tobytes()
+        assert small.result().tobytes() == encoder.embed(texts[:1]).tobytes()
+        assert first.seconds > 0
+    finally:
+        worker.close()
+    assert worker._process is None
+
+
+class _Unpicklable(NullEmbedder):
+    in_worker = True
+
+    def __init__(self):
+        super().__init__(dimension=8)
+        self.hook = lambda: None  # a lambda does not pickle
+
+
+def test_an_embedder_that_does_not_pickle_is_run_in_process(caplog):
+    from storyline.embed.worker import EmbeddingWorker
+
+    worker = EmbeddingWorker(_Unpicklable(), min_texts=1)
+    try:
+        assert worker.submit(["a", "b"]).result().shape == (2, 8)
+        assert worker.submit(["c"]).result().shape == (1, 8)
+    finally:
+        worker.close()
+    assert "embedding in process" in caplog.text
+
+
+def test_a_worker_that_dies_is_replaced_by_embedding_in_process(encoder, caplog):
+    from storyline.embed.worker import EmbeddingWorker
+
+    worker = EmbeddingWorker(UniversalSentenceEncoder(threads=1), min_texts=1)
+    try:
+        worker.submit(["warm up"]).result()
+        worker._process.kill()
+        worker._process.wait()
+        assert worker.submit([ENGLISH]).result().tobytes() == encoder.embed([ENGLISH]).tobytes()
+    finally:
+        worker.close()
+    assert "embedding in process" in caplog.text
