@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import zlib
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Sequence
 
@@ -42,6 +43,16 @@ def weights_from(settings: dict[str, Any]) -> Weights:
                    time_scale_days=settings["time_scale_days"])
 
 
+@dataclass
+class Started:
+    """A batch of new articles half way through ``StoryBuilder.add``."""
+
+    articles: Sequence[Article]
+    dense: Pending
+    links: list[tuple[str, str]]
+    sparse: list[tuple[dict, dict, dict]]
+
+
 class StoryBuilder:
     """Keeps the stories of one store up to date as articles arrive."""
 
@@ -63,6 +74,10 @@ class StoryBuilder:
             return []
         if dense is None:
             dense = self._embedding(articles)  # the encoder runs beside what follows
+        return self._groups(articles, dense, self._sparse_features(articles))
+
+    def _sparse_features(self, articles: Sequence[Article]) -> list[tuple[dict, dict, dict]]:
+        """Lexical, name and number vectors (the document frequencies count these articles)."""
         terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
         frequencies = self._frequencies_with(terms)
         sparse = []
@@ -71,6 +86,11 @@ class StoryBuilder:
             # the lexical window: a long crawled page's tail is teasers of other stories
             text = f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
             sparse.append((lexical, _hashed(name_keys(names(text))), _hashed(numbers(text))))
+        return sparse
+
+    def _groups(self, articles: Sequence[Article], dense: Pending,
+                sparse: list[tuple[dict, dict, dict]]) -> list[Group]:
+        """The articles as groups of one, their features stored, once the vectors are in."""
         groups, rows = [], []
         for article, vector, (lexical, keys, figures) in zip(articles, dense.result(), sparse):
             day = day_of(article.published)
@@ -144,11 +164,24 @@ class StoryBuilder:
 
     def add(self, articles: Sequence[Article]) -> int:
         """Online: deduplicate and assign new articles; returns how many stories changed."""
+        return self.finish_adding(self.start_adding(articles))
+
+    def start_adding(self, articles: Sequence[Article]) -> Started | None:
+        """The first half of ``add``: start the embeddings (in the worker process), find the
+        duplicates and compute the other features. The engine cleans its next batch before
+        it calls ``finish_adding``, so the encoder keeps working meanwhile. Batches must be
+        finished in the order they were started."""
         if not articles:
-            return 0
+            return None
         dense = self._embedding(articles)
-        links = self.duplicates(articles)
-        groups = self.features(articles, dense)
+        return Started(articles, dense, self.duplicates(articles), self._sparse_features(articles))
+
+    def finish_adding(self, started: Started | None) -> int:
+        """The second half of ``add``: assign the articles; returns how many stories changed."""
+        if started is None:
+            return 0
+        links = started.links
+        groups = self._groups(started.articles, started.dense, started.sparse)
         online = self._online_clusterer()
         linked: dict[str, set[str]] = {}
         for a, b in links:

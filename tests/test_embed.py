@@ -409,11 +409,12 @@ def test_the_embedding_worker_gives_the_vectors_computed_in_process(encoder):
     worker = EmbeddingWorker(UniversalSentenceEncoder(threads=1), min_texts=2)
     try:
         first = worker.submit(texts)
-        second = worker.submit(texts[:5])  # sent once the first is answered
+        second = worker.submit(texts[:5])  # queued behind the first
         small = worker.submit(texts[:1])  # below min_texts: embedded in process
         assert worker._process is not None
-        assert first.result().tobytes() == encoder.embed(texts).tobytes()
+        # waiting for the second keeps the answer to the first for its own result()
         assert second.result().tobytes() == encoder.embed(texts[:5]).tobytes()
+        assert first.result().tobytes() == encoder.embed(texts).tobytes()
         assert small.result().tobytes() == encoder.embed(texts[:1]).tobytes()
         assert first.seconds > 0
     finally:

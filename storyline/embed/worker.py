@@ -26,6 +26,7 @@ import pickle
 import subprocess
 import sys
 import time
+from collections import deque
 from pathlib import Path
 from typing import Sequence
 
@@ -51,10 +52,21 @@ class Pending:
     def __init__(self, worker: EmbeddingWorker, texts: list[str], sent: bool):
         self._worker, self._texts, self._sent = worker, texts, sent
         self._vectors: np.ndarray | None = None
+        self._error: BaseException | None = None
         #: Seconds the encoder spent on these texts (in the worker, or in process).
         self.seconds = 0.0
 
+    def keep(self, status: str, value, seconds: float) -> None:
+        """The answer came while a later request was waited for: hold it."""
+        self._sent = False
+        if status == "error":
+            self._error = value
+        else:
+            self._vectors, self.seconds = value, seconds
+
     def result(self) -> np.ndarray:
+        if self._error is not None:
+            raise self._error
         if self._vectors is None:
             if self._sent:
                 try:
@@ -75,7 +87,7 @@ class EmbeddingWorker:
         self.min_texts = min_texts
         self._process: subprocess.Popen | None = None
         self._requests = self._replies = None
-        self._waiting: Pending | None = None  # the request the worker is answering
+        self._waiting: deque[Pending] = deque()  # requests sent, not yet answered, in order
         self._failed = False
 
     def submit(self, texts: Sequence[str]) -> Pending:
@@ -83,28 +95,31 @@ class EmbeddingWorker:
         texts = list(texts)
         if len(texts) < self.min_texts or self._failed or not self.embedder.in_worker:
             return Pending(self, texts, sent=False)
-        if self._waiting is not None:
-            self._waiting.result()  # one request at a time: take the answer to the last
         pending = Pending(self, texts, sent=True)
         try:
-            self._send(texts)
+            self._send(texts)  # queued behind the requests under way, if any
         except WorkerGone as exc:
             self.failed(exc)
             return Pending(self, texts, sent=False)
-        self._waiting = pending
+        self._waiting.append(pending)
         return pending
 
     def receive(self, pending: Pending) -> tuple[np.ndarray, float]:
-        """The answer to ``pending``'s request (the one being answered)."""
-        assert pending is self._waiting, "answers come in the order of the requests"
-        self._waiting = None
-        try:
-            status, value, seconds = pickle.load(self._replies)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError) as exc:
-            raise WorkerGone(f"no answer from the worker ({type(exc).__name__}: {exc})") from exc
-        if status == "error":
-            raise value  # the embedder failed on these texts: as it would have in process
-        return value, seconds
+        """The answer to ``pending``'s request; answers to earlier requests that come
+        first are kept for their own ``result()``."""
+        while self._waiting:
+            head = self._waiting.popleft()
+            try:
+                status, value, seconds = pickle.load(self._replies)
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError) as exc:
+                raise WorkerGone(f"no answer from the worker ({type(exc).__name__}: {exc})") from exc
+            if head is not pending:
+                head.keep(status, value, seconds)
+            elif status == "error":
+                raise value  # the embedder failed on these texts: as it would have in process
+            else:
+                return value, seconds
+        raise WorkerGone("the worker was stopped before it answered")
 
     def failed(self, exc: BaseException) -> None:
         """The worker is gone: say so once, and embed in process from now on."""
@@ -124,7 +139,7 @@ class EmbeddingWorker:
                 except OSError:
                     pass
         self._requests = self._replies = None
-        self._waiting = None
+        self._waiting.clear()
         if process is not None:
             try:
                 process.wait(timeout=10)
