@@ -6,6 +6,7 @@ its own beyond the order of the calls and the batching.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from .cards.model import StoryCard
     from .store.pages import ArticleHead, Changes, ListingCache, SearchResults, StoryListing
     from .store.sqlite_watch import StoryUpdate
-    from .storybuilder import StoryBuilder
+    from .storybuilder import Started, StoryBuilder
     from .watch import PollReport
     from .watch.poller import Poller
 
@@ -96,6 +97,8 @@ class Engine:
         self.close()
 
     def close(self) -> None:
+        if self._stories is not None:
+            self._stories.close()
         self.store.close()
 
     # -- ingestion -----------------------------------------------------------------------
@@ -122,10 +125,26 @@ class Engine:
         report, started = IngestReport(), time.perf_counter()
         run_id = self.store.start_run(list(sources))
         stale: set[str] = set()
-        for batch in _batches(items, self.settings["batch_size"]):
-            stale |= self._ingest_batch(batch, report)
-            if progress:
-                progress(len(batch))
+        # A batch's stories are assigned once the next batch is cleaned and stored: the
+        # sentence encoder (a worker process) embeds one while this process cleans the other.
+        pending = None
+        try:
+            for batch in _batches(items, self.settings["batch_size"]):
+                batch_stale, new = self._ingest_batch(batch, report)
+                stale |= batch_stale
+                previous, pending = pending, None
+                self._finish_stories(previous)
+                pending = new
+                if progress:
+                    progress(len(batch))
+            last, pending = pending, None
+            self._finish_stories(last)
+        except BaseException:
+            # the next batch failed: the previous one still gets its stories, as it would
+            # have before the next one was read
+            with contextlib.suppress(Exception):
+                self._finish_stories(pending)
+            raise
         report.recleaned = self._reclean_stale(stale)
         self._refresh_changed_cards()
         report.seconds = time.perf_counter() - started
@@ -133,9 +152,15 @@ class Engine:
                               len(report.rejected))
         return report
 
-    def _ingest_batch(self, batch: list[RawDocument | Rejected], report: IngestReport) -> set[str]:
-        """Store one batch; return the ids of articles stored earlier that carry paragraphs
-        this batch has just revealed as outlet boilerplate."""
+    def _finish_stories(self, started: Started | None) -> None:
+        if started is not None:
+            self.story_builder.finish_adding(started)
+
+    def _ingest_batch(self, batch: list[RawDocument | Rejected],
+                      report: IngestReport) -> tuple[set[str], Started | None]:
+        """Store one batch and start its story work (``_finish_stories`` completes it).
+        Returns the ids of articles stored earlier that carry paragraphs this batch has
+        just revealed as outlet boilerplate, and the started story work."""
         docs = [d for d in batch if isinstance(d, RawDocument)]
         rejected = [d for d in batch if isinstance(d, Rejected)]
         report.documents += len(batch)
@@ -157,13 +182,14 @@ class Engine:
             else:
                 pairs.append((item.doc, article))
         report.added += self.store.add_articles(pairs)
+        started = None
         if self.settings["cluster"] and pairs:
-            self.story_builder.add([article for _, article in pairs])
+            started = self.story_builder.start_adding([article for _, article in pairs])
         self.store.add_rejections(rejected)
         report.rejected.extend(rejected)
         for item in rejected:
             logger.warning("rejected %s: %s", item.origin, item.reason)
-        return stale - {doc.content_hash for doc, _ in pairs}
+        return stale - {doc.content_hash for doc, _ in pairs}, started
 
     def _learn(self, prepared: list[Prepared]) -> tuple[dict[str, frozenset[str]], set[str]]:
         """Count this batch's short paragraphs per outlet and read which of them recur.
@@ -178,14 +204,13 @@ class Engine:
         if not by_outlet:
             return {}, set()
         minimum = self.settings["boilerplate_min_articles"]
-        known = {outlet: self.store.boilerplate_keys([outlet], minimum, keys=keys)[outlet]
-                 for outlet, keys in by_outlet.items()}  # one outlet's keys: a small lookup
+        # each outlet among its own keys: small lookups, all in one read
+        known = self.store.boilerplate_keys_each(by_outlet, minimum)
         self.store.record_paragraphs((p.outlet, key, p.doc.content_hash)
                                      for p in prepared if p.outlet for key in p.keys)
-        learned: dict[str, frozenset[str]] = {}
+        learned = self.store.boilerplate_keys_each(by_outlet, minimum)
         stale: set[str] = set()
-        for outlet, keys in by_outlet.items():
-            learned[outlet] = self.store.boilerplate_keys([outlet], minimum, keys=keys)[outlet]
+        for outlet in by_outlet:
             if learned[outlet] - known[outlet]:
                 stale.update(self.store.articles_with_keys(outlet, learned[outlet] - known[outlet]))
         return learned, stale

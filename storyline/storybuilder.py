@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import zlib
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Sequence
 
@@ -23,6 +24,7 @@ from .dedup import DupCandidate, band_keys, exact_key, is_near_duplicate, signat
 from .embed import (DocumentFrequencies, Embedder, LexicalVectorizer, SparseVector,
                     UniversalSentenceEncoder, article_text_for_embedding, name_keys, names,
                     numbers)
+from .embed.worker import EmbeddingWorker, Pending
 from .errors import SettingsError
 from .store import FeatureRow, StoryRow
 from .types import Article
@@ -40,6 +42,16 @@ def weights_from(settings: dict[str, Any]) -> Weights:
     return pair_model.weights(model, settings["window_days"], settings["story_threshold_offset"])
 
 
+@dataclass
+class Started:
+    """A batch of new articles half way through ``StoryBuilder.add``."""
+
+    articles: Sequence[Article]
+    dense: Pending
+    links: list[tuple[str, str]]
+    sparse: list[tuple[dict, dict, dict]]
+
+
 class StoryBuilder:
     """Keeps the stories of one store up to date as articles arrive."""
 
@@ -50,24 +62,36 @@ class StoryBuilder:
         self.embedder = embedder or UniversalSentenceEncoder(threads=settings["threads"])
         self.vectorizer = LexicalVectorizer(max_body_chars=settings["lexical_chars"])
         self._online: OnlineClusterer | None = None
+        self._encoder = EmbeddingWorker(self.embedder)  # a process, started on first use
 
     # -- features ------------------------------------------------------------------------
 
-    def features(self, articles: Sequence[Article]) -> list[Group]:
-        """Dense, lexical and name vectors of new articles, stored for batch re-clustering."""
+    def features(self, articles: Sequence[Article], dense: Pending | None = None) -> list[Group]:
+        """Dense, lexical and name vectors of new articles, stored for batch re-clustering.
+        ``dense`` is their embedding already under way (``_embedding``), if it is."""
         if not articles:
             return []
-        texts = [article_text_for_embedding(a.title, a.text, self.settings["embed_chars"])
-                 for a in articles]
-        dense = self.embedder.embed(texts)
+        if dense is None:
+            dense = self._embedding(articles)  # the encoder runs beside what follows
+        return self._groups(articles, dense, self._sparse_features(articles))
+
+    def _sparse_features(self, articles: Sequence[Article]) -> list[tuple[dict, dict, dict]]:
+        """Lexical, name and number vectors (the document frequencies count these articles)."""
         terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
         frequencies = self._frequencies_with(terms)
-        groups, rows = [], []
-        for article, vector, term_weights in zip(articles, dense, terms):
+        sparse = []
+        for article, term_weights in zip(articles, terms):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies).to_dict()
             # the lexical window: a long crawled page's tail is teasers of other stories
             text = f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
-            keys, figures = _hashed(name_keys(names(text))), _hashed(numbers(text))
+            sparse.append((lexical, _hashed(name_keys(names(text))), _hashed(numbers(text))))
+        return sparse
+
+    def _groups(self, articles: Sequence[Article], dense: Pending,
+                sparse: list[tuple[dict, dict, dict]]) -> list[Group]:
+        """The articles as groups of one, their features stored, once the vectors are in."""
+        groups, rows = [], []
+        for article, vector, (lexical, keys, figures) in zip(articles, dense.result(), sparse):
             day = day_of(article.published)
             vector = vector.astype("float32")
             groups.append(Group.of_article(article.article_id, vector, lexical, keys, figures,
@@ -78,16 +102,28 @@ class StoryBuilder:
         self.store.save_features(rows)
         return groups
 
+    def _embedding(self, articles: Sequence[Article]) -> Pending:
+        """The articles' sentence embeddings, started in a worker process: the encoder then
+        runs on the second core while this process computes the duplicates and the other
+        features (the vectors are the same either way; see ``embed.worker``)."""
+        texts = [article_text_for_embedding(a.title, a.text, self.settings["embed_chars"])
+                 for a in articles]
+        return self._encoder.submit(texts)
+
+    def close(self) -> None:
+        """Stop the embedding worker, if one was started."""
+        self._encoder.close()
+
     def _frequencies_with(self, terms: list[dict[int, float]]) -> DocumentFrequencies:
         counts: dict[int, int] = {}
         for document in terms:
             for term in document:
                 counts[term] = counts.get(term, 0) + 1
         self.store.df_update(counts, len(terms))
-        stored, documents = self.store.df_load()
+        stored, documents = self.store.df_load(counts)  # the terms of these articles suffice
         array = np.zeros(self.vectorizer.dimension, dtype=np.int64)
-        for term, count in stored.items():
-            array[term] = count
+        array[np.fromiter(stored, dtype=np.int64, count=len(stored))] = np.fromiter(
+            stored.values(), dtype=np.int64, count=len(stored))
         return DocumentFrequencies(self.vectorizer.dimension, documents, array)
 
     # -- duplicates ----------------------------------------------------------------------
@@ -102,8 +138,9 @@ class StoryBuilder:
                                                           article.title, article.published, sig)
         self.store.save_dedup(rows)
         links = []
-        for article_id, key, _, bands in rows:
-            for other_id in sorted(self.store.dedup_candidates(key, bands) - {article_id}):
+        found = self.store.dedup_candidates_each([(key, bands) for _, key, _, bands in rows])
+        for (article_id, *_), others in zip(rows, found):
+            for other_id in sorted(others - {article_id}):
                 other = candidates.get(other_id) or self._candidate(other_id)
                 if other is None:
                     continue
@@ -126,10 +163,24 @@ class StoryBuilder:
 
     def add(self, articles: Sequence[Article]) -> int:
         """Online: deduplicate and assign new articles; returns how many stories changed."""
+        return self.finish_adding(self.start_adding(articles))
+
+    def start_adding(self, articles: Sequence[Article]) -> Started | None:
+        """The first half of ``add``: start the embeddings (in the worker process), find the
+        duplicates and compute the other features. The engine cleans its next batch before
+        it calls ``finish_adding``, so the encoder keeps working meanwhile. Batches must be
+        finished in the order they were started."""
         if not articles:
+            return None
+        dense = self._embedding(articles)
+        return Started(articles, dense, self.duplicates(articles), self._sparse_features(articles))
+
+    def finish_adding(self, started: Started | None) -> int:
+        """The second half of ``add``: assign the articles; returns how many stories changed."""
+        if started is None:
             return 0
-        links = self.duplicates(articles)
-        groups = self.features(articles)
+        links = started.links
+        groups = self._groups(started.articles, started.dense, started.sparse)
         online = self._online_clusterer()
         linked: dict[str, set[str]] = {}
         for a, b in links:
@@ -195,9 +246,10 @@ class StoryBuilder:
         missing = self.store.unassigned_article_ids()
         known = {g.key for g in groups}
         todo = [a for a in (self.store.article(i) for i in missing if i not in known) if a]
-        groups += self.features(todo)
+        dense = self._embedding(todo) if todo else None
         if todo:
             self.duplicates(todo)
+        groups += self.features(todo, dense)
         touched: set[str] = set()
         if since is not None or until is not None:
             first, last = day_of(since) or -np.inf, day_of(until) or np.inf

@@ -344,3 +344,21 @@ def test_calibration_pairs_from_real_articles(name, a, b, same):
     docs = _real_docs(name, {a, b})
     verdict = is_near_duplicate(docs[a], docs[b])
     assert verdict.same is same, verdict
+
+
+@pytest.mark.parametrize("text", ["", "!!!", "one", "two words", "three words here",
+                                  "Ünïcode ß Straße und die Straße, straße!",
+                                  "The council voted on Tuesday to close the old bridge. " * 5,
+                                  "北京市政府周二宣布新的交通规则", "Путин и Зеленский встретились"])
+def test_signature_equals_datasketch_minhash(text):
+    """``signature`` computes datasketch's values without it: the pinned scheme."""
+    from datasketch import MinHash
+    from datasketch.hashfunc import sha1_hash32
+
+    from storyline.dedup import minhash
+    from storyline.dedup.text import shingles
+
+    reference = MinHash(num_perm=minhash.NUM_PERM, seed=minhash.SEED, scheme="affine32",
+                        hashfunc=sha1_hash32)
+    reference.update_batch([s.encode("utf-8") for s in shingles(text)])
+    assert minhash.signature(text) == reference.hashvalues.astype("<u4").tobytes()

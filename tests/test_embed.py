@@ -347,3 +347,110 @@ def test_names_of_translations_overlap_more_than_names_of_other_stories():
     other = [name_overlap(story["en"], found[(i + 1) % len(found)][lang])
              for i, story in enumerate(found) for lang in ("es", "it", "nl")]
     assert np.mean(same) > 0.6 and np.mean(other) < 0.3, (np.mean(same), np.mean(other))
+
+
+# ---- names(): the fast rewrite finds what the reference finds -----------------------------
+
+TRICKY_NAMES = [
+    "",
+    "\n\n",
+    "the end.",
+    "The talks ended. Officials said Angela Merkel met officials of the Bank of America.",
+    "George W. Bush met Mr. Sugar and Dr. No in St. Louis on Monday, March 3.",
+    "Ursula von der Leyen, Charles de Gaulle and Rio de Janeiro; not A380 de Airbus.",
+    "CEO van Ford spoke to the Airport Express di Apple team. US and IT firms agreed.",
+    "Northrop Grumman won. Boeing lost.\nBOEING WINS BIG CONTRACT\nA Very Long Title Case "
+    "Heading About Something Important Happening Somewhere Else Today",
+    "eBay and iPhone sellers met ÉLYSÉE staff in Zürich, Москва and Αθήνα: Путин spoke.",
+    "Officials said officials would meet. Officials met.",
+    "Bank of\nAmerica. The bank of England's O'Neill and Jean-Luc Picard-Smith met.",
+    "«Citation» — Le Président de la République, M. Macron, a parlé à l'ONU… Vraiment?",
+    "ǅemal Bijedić met ǈubica in Sarajevo.\u2028New line\u2029And another\x0bhere.",
+    "Der Bundeskanzler sprach mit der Presse über die Lage in der Ukraine und in Kiew.",
+    "1,000 people in 2023 met 3M and 7-Eleven. A B C D E F G H.",
+    "Rep. Smith, Sen. Jones and Gov. Brown; Prof. X. Y. Zed; Lt. Col. Capt. Hook.",
+    "São Paulo - Banco do Brasil e Caixa Econômica Federal anunciaram.",
+    "Mr\u00a0Smith and Mrs\u00a0-\u00a0Jones met at the O’Hare airport.",
+    "UPPER CASE LINE OF SHOUTING WORDS HERE\nlower case line of words that follow it",
+    "_under_score_ Names_With_Underscores and Dots.In.Middle met Q.",
+]
+
+_NAME_PIECES = ["Angela", "Merkel", "Bank", "of", "America", "de", "la", "von", "der", "van",
+                "The", "the", "said", "Officials", "officials", "US", "IT", "NATO", "eBay",
+                "Monday", "March", "Mr", "Dr", "W", "St", "Zürich", "Москва", "Путин", "ǅemal",
+                "A380", "2023", "Über", "über", "Jean", "Luc", "O", "Neill", "i", "I", "É"]
+_NAME_GAPS = [" ", " ", " ", ". ", ", ", "-", "'", "’", " - ", ".", "\n", ": ", " (", ") ",
+              "\u00a0", "; ", " — ", "!", "…", " \n\n"]
+
+
+@pytest.mark.parametrize("text", TRICKY_NAMES)
+def test_names_find_what_the_reference_implementation_finds(text):
+    import names_reference
+
+    assert names(text) == names_reference.names(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_NAME_PIECES), st.sampled_from(_NAME_GAPS)),
+                max_size=40))
+def test_names_match_the_reference_on_generated_texts(pieces):
+    import names_reference
+
+    text = "".join(word + gap for word, gap in pieces)
+    assert names(text) == names_reference.names(text)
+
+
+# ---- the embedding worker process --------------------------------------------------------
+
+def test_the_embedding_worker_gives_the_vectors_computed_in_process(encoder):
+    from storyline.embed.worker import EmbeddingWorker
+
+    texts = [ENGLISH, SPANISH, UNRELATED] * 30 + ["", "  "]
+    worker = EmbeddingWorker(UniversalSentenceEncoder(threads=1), min_texts=2)
+    try:
+        first = worker.submit(texts)
+        second = worker.submit(texts[:5])  # queued behind the first
+        small = worker.submit(texts[:1])  # below min_texts: embedded in process
+        assert worker._process is not None
+        # waiting for the second keeps the answer to the first for its own result()
+        assert second.result().tobytes() == encoder.embed(texts[:5]).tobytes()
+        assert first.result().tobytes() == encoder.embed(texts).tobytes()
+        assert small.result().tobytes() == encoder.embed(texts[:1]).tobytes()
+        assert first.seconds > 0
+    finally:
+        worker.close()
+    assert worker._process is None
+
+
+class _Unpicklable(NullEmbedder):
+    in_worker = True
+
+    def __init__(self):
+        super().__init__(dimension=8)
+        self.hook = lambda: None  # a lambda does not pickle
+
+
+def test_an_embedder_that_does_not_pickle_is_run_in_process(caplog):
+    from storyline.embed.worker import EmbeddingWorker
+
+    worker = EmbeddingWorker(_Unpicklable(), min_texts=1)
+    try:
+        assert worker.submit(["a", "b"]).result().shape == (2, 8)
+        assert worker.submit(["c"]).result().shape == (1, 8)
+    finally:
+        worker.close()
+    assert "embedding in process" in caplog.text
+
+
+def test_a_worker_that_dies_is_replaced_by_embedding_in_process(encoder, caplog):
+    from storyline.embed.worker import EmbeddingWorker
+
+    worker = EmbeddingWorker(UniversalSentenceEncoder(threads=1), min_texts=1)
+    try:
+        worker.submit(["warm up"]).result()
+        worker._process.kill()
+        worker._process.wait()
+        assert worker.submit([ENGLISH]).result().tobytes() == encoder.embed([ENGLISH]).tobytes()
+    finally:
+        worker.close()
+    assert "embedding in process" in caplog.text

@@ -256,8 +256,9 @@ def test_file_store_settings_and_reopening(tmp_path):
     with open_store(f"sqlite:///{path}") as store:
         store.add_articles([make_pair(1)])
         pragmas = [store.conn.execute(f"PRAGMA {name}").fetchone()[0]
-                   for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")]
-        assert pragmas == ["wal", 1, 1, 30000]
+                   for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout",
+                                "cache_size", "wal_autocheckpoint")]
+        assert pragmas == ["wal", 1, 1, 30000, -65536, 16384]
     with pytest.raises(StoreError, match="closed"):
         store.count_articles()
     with open_store(path) as store:

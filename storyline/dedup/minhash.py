@@ -37,7 +37,6 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
-from datasketch.hashfunc import sha1_hash32
 
 from .text import SHINGLE_WORDS, shingles
 
@@ -63,11 +62,31 @@ def signature(text: str, *, num_perm: int = NUM_PERM, shingle_words: int = SHING
 
     A text with no words gets the empty signature (every value 0xFFFFFFFF), which
     ``band_keys`` and ``estimated_jaccard`` treat as matching nothing.
+
+    The values are datasketch's (``MinHash.update_batch`` with the pinned parameters;
+    ``tests/test_dedup.py`` checks them against it), computed here without its per-call
+    overhead: each shingle's SHA-1 based 32-bit hash, the MurmurHash3 finalizer, then
+    the ``a * h + b`` permutations modulo 2**32 and the minimum over shingles.
     """
-    minhash = MinHash(num_perm=num_perm, seed=SEED, scheme=_SCHEME, hashfunc=sha1_hash32,
-                      permutations=_permutations(num_perm))
-    minhash.update_batch([s.encode("utf-8") for s in shingles(text, shingle_words=shingle_words)])
-    return minhash.hashvalues.astype(_DTYPE).tobytes()
+    found = shingles(text, shingle_words=shingle_words)
+    if not found:
+        return np.full(num_perm, _EMPTY, dtype=_DTYPE).tobytes()
+    sha1 = hashlib.sha1
+    hashes = np.fromiter((int.from_bytes(sha1(s.encode("utf-8")).digest()[:4], "little")
+                          for s in found), dtype=np.uint32, count=len(found))
+    a, b = _permutations(num_perm)
+    mixed = _fmix32(hashes)[:, None]
+    values = np.minimum((mixed * a + b).min(axis=0), _EMPTY)
+    return values.astype(_DTYPE).tobytes()
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (datasketch's ``_fmix`` for the affine32 scheme)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 @lru_cache(maxsize=4)  # a pure function of its arguments; generating them costs ~0.2 ms

@@ -56,6 +56,15 @@ def fold(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The words of ``text`` after folding case and accents (see the module docstring)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4)  # a memo of the last texts: dedup folds each text twice, one after the other
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_fold_tokens(text))
+
+
+def _fold_tokens(text: str) -> list[str]:
     if text.isascii():  # nothing to decompose: the fast path for most English text
         return _ASCII_WORD.findall(text.lower())
     # NFKD before casefolding ("𝒩" -> "N" -> "n") and after it ("İ" -> "i" + dot above).

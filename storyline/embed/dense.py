@@ -43,6 +43,10 @@ class Embedder(ABC):
 
     #: Texts passed to one ``embed_batch`` call.
     batch_size: int = 64
+    #: Whether the engine may run this embedder in a worker process (``embed.worker``),
+    #: beside the other stages: worth it for a model that keeps a core busy, and possible
+    #: only for one that pickles.
+    in_worker: bool = False
 
     @property
     def dimension(self) -> int:
@@ -120,6 +124,7 @@ class UniversalSentenceEncoder(Embedder):
     """
 
     dimension = 512  # type: ignore[assignment]  # fixed by the model
+    in_worker = True
 
     def __init__(self, threads: int = 1, batch_size: int = 64):
         if threads < 1:

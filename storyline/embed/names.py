@@ -17,7 +17,6 @@ rarely match across languages, which only dilutes the overlap. Scripts without c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
@@ -46,22 +45,22 @@ _ABBREVIATED_TITLES = frozenset(
     "mr mrs ms dr st sr jr gen gov sen rep prof sgt lt col capt sra srta dott ing hr fr".split())
 
 
-@dataclass(frozen=True)
-class _Word:
-    text: str
-    folded: str  # plain-Latin lower case
-    ambiguous: bool  # at a sentence start or in a title-case line: capitals prove nothing
-    joins: bool  # only a space, hyphen, apostrophe or initial's full stop since the last word
+# The text split at words: gap, word, gap, word, ..., gap (the gaps may be empty).
+_SPLIT = re.compile(r"([^\W_]+)")
+# What one word's spelling tells, whatever its context (see ``_word``): whether its capital
+# makes it a name for certain (an acronym), never (a month, a function word), or only when
+# unambiguous (``_MAYBE``).
+_NEVER, _ALWAYS, _MAYBE = 0, 1, 2
 
 
 def names(text: str) -> frozenset[str]:
     """Plain-Latin keys of the names in ``text`` ("vladimir putin", "eads")."""
-    lower_case = {to_latin(w) for w in _WORD.findall(text) if w.islower()}
+    lower_case = {to_latin(w) for w in set(_WORD.findall(text)) if w.islower()}
     lines = [_words(line, lower_case) for line in text.splitlines()]
     # a capitalised word counts as a name where its capital is ambiguous only if the
     # text also capitalises it where capitals are not ambiguous
-    attested = {w.folded for line in lines for w in line
-                if not w.ambiguous and _is_capitalised(w.text)}
+    attested = {info[0] for infos, ambiguous, _ in lines
+                for info, unsure in zip(infos, ambiguous) if not unsure and info[1]}
     found: set[str] = set()
     for line in lines:
         for run in _capitalised_runs(line, attested):
@@ -72,41 +71,76 @@ def names(text: str) -> frozenset[str]:
     return frozenset(name for name in found if len(name) > 1)
 
 
-def _words(line: str, lower_case: set[str]) -> list[_Word]:
-    matches = list(_WORD.finditer(line))
-    title_case = _is_title_case([m.group() for m in matches], lower_case)
-    words: list[_Word] = []
-    previous_end, previous = 0, ""
-    for match in matches:
-        word, gap = match.group(), line[previous_end:match.start()]
-        initial = _is_initial(previous, gap)
-        sentence_start = not previous or (_SENTENCE_END.search(gap) is not None and not initial)
-        joins = bool(previous) and (_INNER_GAP.fullmatch(gap) is not None or initial)
-        words.append(_Word(word, to_latin(word), sentence_start or title_case, joins))
-        previous_end, previous = match.end(), word
-    return words
+@lru_cache(maxsize=200_000)  # a memo of a pure function: words recur
+def _word(word: str) -> tuple[str, bool, int, bool, bool, bool]:
+    """What the spelling of one word says: its folded form, whether it is capitalised,
+    whether a capital makes it a name (``_NEVER``, ``_ALWAYS``, ``_MAYBE``), whether it
+    is a connector, whether it is one plain capitalised word ("Bank", not "A380"), and
+    whether a full stop after it may be an initial's or a title's ("W.", "Mr.")."""
+    folded = to_latin(word)
+    if folded in _NOT_NAMES:
+        kind = _NEVER
+    elif word.isupper() and len(word) > 1:
+        kind = _ALWAYS  # an acronym, even when it spells a function word (US, IT)
+    elif folded in _ALL_STOPWORDS:
+        kind = _NEVER
+    else:
+        kind = _MAYBE
+    initial = (len(word) == 1 and word.isupper()) or folded in _ABBREVIATED_TITLES
+    return (folded, _is_capitalised(word), kind, folded in _CONNECTORS,
+            word.istitle() and word.isalpha(), initial)
 
 
-def _capitalised_runs(line: list[_Word], attested: set[str]) -> list[list[str]]:
+@lru_cache(maxsize=20_000)  # gaps between words are few: " ", ", ", ". ", " - "
+def _gap(gap: str) -> tuple[bool, bool, bool]:
+    """Whether a gap between two words is a lone full stop (an initial's, perhaps), holds
+    a sentence end, and may sit inside one name (a space, a hyphen, an apostrophe)."""
+    return (gap.strip() == ".", _SENTENCE_END.search(gap) is not None,
+            _INNER_GAP.fullmatch(gap) is not None)
+
+
+def _words(line: str, lower_case: set[str]) -> tuple[list[tuple], list[bool], list[bool]]:
+    """The words of one line (``_word`` of each), and for each whether its capital is
+    ambiguous (at a sentence start or in a title-case line: capitals prove nothing) and
+    whether it joins the word before (only a space, hyphen, apostrophe or an initial's
+    full stop between them)."""
+    parts = _SPLIT.split(line)
+    words = parts[1::2]
+    if not words:
+        return [], [], []
+    infos = [_word(w) for w in words]
+    title_case = _is_title_case(words, lower_case)
+    ambiguous, joins = [True], [False]  # the first word starts a sentence
+    for i in range(1, len(words)):
+        dot, ends, inner = _gap(parts[2 * i])
+        initial = dot and infos[i - 1][5]
+        ambiguous.append(title_case or (ends and not initial))
+        joins.append(inner or initial)
+    return infos, ambiguous, joins
+
+
+def _capitalised_runs(line: tuple[list[tuple], list[bool], list[bool]],
+                      attested: set[str]) -> list[list[str]]:
+    infos, ambiguous, joins = line
     runs: list[list[str]] = [[]]
-    for i, word in enumerate(line):
-        following = line[i + 1] if i + 1 < len(line) else None
-        # "Northrop Grumman" at a sentence start: a capitalised word followed by one whose
-        # capital is not ambiguous is taken as the start of a name
-        starts_name = (following is not None and following.joins and not following.ambiguous
-                       and _is_capitalised(following.text))
-        if _is_capitalised(word.text) and _may_be_name(word, attested, starts_name):
-            if not (word.joins and runs[-1]):
+    last = len(infos) - 1
+    for i, (folded, capitalised, kind, connector, _, _) in enumerate(infos):
+        if capitalised and kind != _NEVER and (
+                kind == _ALWAYS or not ambiguous[i] or folded in attested
+                # "Northrop Grumman" at a sentence start: a capitalised word followed by
+                # one whose capital is not ambiguous is taken as the start of a name
+                or (i < last and joins[i + 1] and not ambiguous[i + 1] and infos[i + 1][1])):
+            if not (joins[i] and runs[-1]):
                 runs.append([])
-            runs[-1].append(word.folded)
-        elif word.folded in _CONNECTORS and word.joins and _may_take_connector(runs[-1], line, i):
-            runs[-1].append(word.folded)  # dropped again unless a name word follows
-        else:
+            runs[-1].append(folded)
+        elif connector and joins[i] and _may_take_connector(runs[-1], infos, i):
+            runs[-1].append(folded)  # dropped again unless a name word follows
+        elif runs[-1]:
             runs.append([])
     return [_without_trailing_connectors(run) for run in runs if run]
 
 
-def _may_take_connector(run: list[str], line: list[_Word], i: int) -> bool:
+def _may_take_connector(run: list[str], infos: list[tuple], i: int) -> bool:
     """Bank of America, Charles de Gaulle, Ursula von der Leyen: one plain capitalised word,
     then connectors. Not "A380 de Airbus", "CEO van Ford", "Airport Express di Apple",
     which are two names."""
@@ -114,7 +148,7 @@ def _may_take_connector(run: list[str], line: list[_Word], i: int) -> bool:
         return False
     if run[-1] in _CONNECTORS:
         return len(run) == 2  # von der
-    return len(run) == 1 and line[i - 1].text.istitle() and line[i - 1].text.isalpha()
+    return len(run) == 1 and infos[i - 1][4]
 
 
 def _is_capitalised(word: str) -> bool:
@@ -122,31 +156,15 @@ def _is_capitalised(word: str) -> bool:
     return first.isupper() or (first.islower() and any(c.isupper() for c in word[1:]))
 
 
-def _may_be_name(word: _Word, attested: set[str], starts_name: bool) -> bool:
-    if word.folded in _NOT_NAMES:
-        return False
-    if word.text.isupper() and len(word.text) > 1:
-        return True  # an acronym, even when it spells a function word (US, IT)
-    if word.folded in _ALL_STOPWORDS:
-        return False
-    return not word.ambiguous or starts_name or word.folded in attested
-
-
-def _is_initial(word: str, gap: str) -> bool:
-    """True for the "W." of "George W. Bush" or "Mr. Sugar": a full stop that does not end
-    a sentence."""
-    if gap.strip() != ".":
-        return False
-    return (len(word) == 1 and word.isupper()) or to_latin(word) in _ABBREVIATED_TITLES
-
-
 def _is_title_case(words: list[str], lower_case: set[str]) -> bool:
     """A heading In Title Case: nearly every word of four letters or more capitalised,
     including some that the text elsewhere writes in lower case (a sentence dense with
     names has no such words)."""
     long_words = [w for w in words if len(w) > 3]
+    if not 4 <= len(long_words) <= 25:
+        return False
     capitalised = [w for w in long_words if w[0].isupper()]
-    return (4 <= len(long_words) <= 25 and len(capitalised) >= 0.8 * len(long_words)
+    return (len(capitalised) >= 0.8 * len(long_words)
             and any(to_latin(w) in lower_case for w in capitalised))
 
 

@@ -86,6 +86,13 @@ class Store(ABC):
         store). Every requested outlet is in the result, possibly with an empty set.
         """
 
+    def boilerplate_keys_each(self, keys: Mapping[str, Iterable[str]],
+                              min_articles: int) -> dict[str, frozenset[str]]:
+        """``boilerplate_keys`` of several outlets, each among its own candidate keys,
+        read together (a backend answers them in one snapshot)."""
+        return {outlet: self.boilerplate_keys([outlet], min_articles, keys=candidates)[outlet]
+                for outlet, candidates in keys.items()}
+
     @abstractmethod
     def articles_with_keys(self, outlet: str, keys: Iterable[str]) -> list[str]:
         """Ids of the articles of ``outlet`` that contain any of the paragraph ``keys``."""
@@ -142,6 +149,11 @@ class Store(ABC):
     def dedup_candidates(self, exact_key: str, band_keys: Sequence[str]) -> set[str]:
         """Ids of the articles sharing ``exact_key`` or any of ``band_keys``."""
 
+    def dedup_candidates_each(self, queries: Sequence[tuple[str, Sequence[str]]]) -> list[set[str]]:
+        """``dedup_candidates`` of each ``(exact_key, band_keys)``, read together (a backend
+        answers them in one snapshot)."""
+        return [self.dedup_candidates(key, bands) for key, bands in queries]
+
     @abstractmethod
     def signatures(self, article_ids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
         """``article_id -> (exact_key, signature)`` for the ids that have one."""
@@ -159,8 +171,9 @@ class Store(ABC):
         """Add document frequencies of hashed tokens and the documents they came from."""
 
     @abstractmethod
-    def df_load(self) -> tuple[dict[int, int], int]:
-        """``(token -> document frequency, number of documents)``."""
+    def df_load(self, tokens: Iterable[int] | None = None) -> tuple[dict[int, int], int]:
+        """``(token -> document frequency, number of documents)``; with ``tokens``, only
+        those tokens (the ones a batch needs: the whole table grows with the archive)."""
 
     # -- story engine: stories ----------------------------------------------------------
 

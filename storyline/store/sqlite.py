@@ -6,7 +6,7 @@ import json
 import logging
 import sqlite3
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import StoreError, UserError
 from ..types import Article, RawDocument, Rejected
@@ -211,6 +211,13 @@ class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteCardsMixin, SQL
                 result[outlet] = frozenset(
                     self._frequent_keys(conn, outlet, min_articles, candidates))
         return result
+
+    def boilerplate_keys_each(self, keys: Mapping[str, Iterable[str]],
+                              min_articles: int) -> dict[str, frozenset[str]]:
+        with self._snapshot() as conn:
+            return {outlet: frozenset(self._frequent_keys(conn, outlet, min_articles,
+                                                          list(dict.fromkeys(candidates))))
+                    for outlet, candidates in keys.items()}
 
     @staticmethod
     def _frequent_keys(conn: sqlite3.Connection, outlet: str, min_articles: int,

@@ -38,6 +38,7 @@ _UPSERT_LINK = (
 )
 _LINK_SELECT = "SELECT article_a, article_b, kind, score, why FROM duplicate_links"
 _DOCUMENTS = "df_documents"  # the counters row holding how many documents DF counted
+_DF_CHUNK = 5000  # tokens per IN list (a batch needs tens of thousands; SQLite takes 32,766)
 
 
 def _feature(row: sqlite3.Row) -> FeatureRow:
@@ -108,13 +109,11 @@ class SQLiteFeaturesMixin:
 
     def dedup_candidates(self, exact_key: str, band_keys: Sequence[str]) -> set[str]:
         with self._snapshot() as conn:
-            found = {row[0] for row in conn.execute(
-                "SELECT article_id FROM dedup_signatures WHERE exact_key = ?", (exact_key,))}
-            for chunk in chunks(dict.fromkeys(band_keys)):
-                found.update(row[0] for row in conn.execute(
-                    f"SELECT article_id FROM dedup_bands WHERE band_key IN ({marks(chunk)})",
-                    chunk))
-        return found
+            return _candidates(conn, exact_key, band_keys)
+
+    def dedup_candidates_each(self, queries: Sequence[tuple[str, Sequence[str]]]) -> list[set[str]]:
+        with self._snapshot() as conn:
+            return [_candidates(conn, key, bands) for key, bands in queries]
 
     def signatures(self, article_ids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
         found: dict[str, tuple[str, bytes]] = {}
@@ -150,12 +149,28 @@ class SQLiteFeaturesMixin:
                 "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
                 (_DOCUMENTS, documents))
 
-    def df_load(self) -> tuple[dict[int, int], int]:
+    def df_load(self, tokens: Iterable[int] | None = None) -> tuple[dict[int, int], int]:
         with self._snapshot() as conn:
-            counts = dict(conn.execute("SELECT token, df FROM token_df").fetchall())
+            if tokens is None:
+                counts = dict(conn.execute("SELECT token, df FROM token_df").fetchall())
+            else:
+                counts = {}
+                for chunk in chunks(dict.fromkeys(tokens), _DF_CHUNK):
+                    counts.update(conn.execute(
+                        f"SELECT token, df FROM token_df WHERE token IN ({marks(chunk)})",
+                        chunk).fetchall())
             row = conn.execute("SELECT value FROM counters WHERE name = ?",
                                (_DOCUMENTS,)).fetchone()
         return counts, (row[0] if row else 0)
+
+
+def _candidates(conn: sqlite3.Connection, exact_key: str, band_keys: Sequence[str]) -> set[str]:
+    found = {row[0] for row in conn.execute(
+        "SELECT article_id FROM dedup_signatures WHERE exact_key = ?", (exact_key,))}
+    for chunk in chunks(dict.fromkeys(band_keys)):
+        found.update(row[0] for row in conn.execute(
+            f"SELECT article_id FROM dedup_bands WHERE band_key IN ({marks(chunk)})", chunk))
+    return found
 
 
 def _links_touching(conn: sqlite3.Connection, article_ids: Iterable[str]) -> set[DuplicateLink]:

@@ -12,6 +12,8 @@ logger = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
 BUSY_TIMEOUT_S = 30
+CACHE_KIB = 65536  # page cache per connection
+CHECKPOINT_PAGES = 16384  # WAL pages (4 KiB) between automatic checkpoints
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -78,6 +80,13 @@ def _configure(conn: sqlite3.Connection) -> None:
         logger.warning("SQLite refused WAL mode (journal_mode=%s); writes will be slower", mode)
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    # Ingesting writes indexes with random keys (dedup band keys, paragraph keys): with
+    # SQLite's default 2 MB page cache and a checkpoint (with its fsync) every 4 MB of
+    # WAL, a batch spent more time waiting for the disk than computing. 64 MB of cache
+    # per connection, and a checkpoint every 64 MB of WAL (commits in WAL mode do not
+    # fsync either way, so what a crash can lose is unchanged).
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
 
 
 def database_size(location: str, conn: sqlite3.Connection) -> int:
