@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -280,7 +281,7 @@ def main() -> None:
     command = "python benchmarks/stories/speed.py" + (" --write" if args.write else "") + (
         f" --modes {args.modes}" if args.modes != "online,batch" else "") + (
         " --compare TREE" if args.compare is not None else "") + (
-        f" --compare-label {args.compare_label}" if args.compare_label else "")
+        f" --compare-label {shlex.quote(args.compare_label)}" if args.compare_label else "")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
     codes = {"this": f"this tree (commit {commit})"}
