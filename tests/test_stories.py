@@ -175,3 +175,23 @@ def test_clustering_a_date_range_keeps_stories_whole_and_the_rest_alone(tmp_path
         engine.cluster()
         again = {s.story_id: s.article_ids for s in engine.stories(limit=1000)}
     assert after == before and again == before
+
+
+def test_batches_assigned_after_the_next_is_cleaned_give_the_stories_of_add_in_turn(tmp_path):
+    """Engine.ingest_documents assigns a batch's stories once the next batch is cleaned and
+    stored (the encoder works meanwhile); the stories are those of cleaning a batch, then
+    ``StoryBuilder.add`` on it, batch after batch."""
+    docs = _demo_documents()[:40]
+    batches = [docs[i:i + 8] for i in range(0, len(docs), 8)]
+    with Engine(db=str(tmp_path / "pipelined.db"), batch_size=8, cards=False) as engine:
+        engine.ingest_documents(docs)
+        pipelined = engine.store.story_of(d.content_hash for d in docs)
+    with Engine(db=str(tmp_path / "in_turn.db"), batch_size=8, cards=False,
+                cluster=False) as engine:
+        for batch in batches:
+            engine.ingest_documents(batch)
+            stored = [engine.store.article(d.content_hash) for d in batch]
+            engine.story_builder.add([a for a in stored if a is not None])
+        in_turn = engine.store.story_of(d.content_hash for d in docs)
+    assert len(set(pipelined.values())) > 1
+    assert pipelined == in_turn

