@@ -8,8 +8,8 @@ average linkage (``linkage.link``), the same score batch clustering uses.
 
 A greedy choice made early can be wrong later: a Spanish report joins the closest English
 story before its own English original has arrived. So after each assignment the
-neighbourhood of the article (its story and every candidate that came close to the
-threshold) is regrouped with batch agglomeration over the members (``regroup.regroup``):
+neighbourhood of the article (its story, alone or with every candidate that came close
+to the threshold) is regrouped with batch agglomeration over the members (``regroup.regroup``):
 stories merge when later evidence links them and split when it tells them apart, and
 online ends up close to batch. Neighbourhoods larger than ``largest_regroup`` articles keep
 the greedy result, which bounds the cost of one assignment.
