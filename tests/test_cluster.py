@@ -143,17 +143,20 @@ def _mixed(seed: int, count: int = 9) -> list[Group]:
     return groups
 
 
+def _story_of(key: str, members: list[Group]) -> Group:
+    story = Group(key, 0, np.zeros(8, "float32"))
+    for member in members:
+        story.absorb(member)
+    return story
+
+
 FITTED = Weights(dense=3.0, lexical=15.0, names=4.0, threshold=14.0, window_days=200,
                  cross_language=7.5, numbers=3.0, time=1.2, gap=-0.7, dated=1.5, same_language=6.4)
 
 
 def test_every_signal_averages_exactly_over_member_pairs():
     groups = _mixed(1)
-    a, b = Group("A", 0, np.zeros(8, "float32")), Group("B", 0, np.zeros(8, "float32"))
-    for g in groups[:4]:
-        a.absorb(g)
-    for g in groups[4:]:
-        b.absorb(g)
+    a, b = _story_of("A", groups[:4]), _story_of("B", groups[4:])
     pairs = [link(x, y, FITTED) for x in groups[:4] for y in groups[4:]]
     together = link(a, b, FITTED)
     assert together.signals == pytest.approx(tuple(np.mean([p.signals for p in pairs], axis=0)), abs=1e-6)
@@ -168,11 +171,7 @@ WITH_PRODUCTS = replace(FITTED, interactions=(("dated*dense", 2.0), ("dense*dens
 
 def test_a_model_with_signal_products_scores_the_averaged_signals():
     groups = _mixed(2)
-    a, b = Group("A", 0, np.zeros(8, "float32")), Group("B", 0, np.zeros(8, "float32"))
-    for g in groups[:4]:
-        a.absorb(g)
-    for g in groups[4:]:
-        b.absorb(g)
+    a, b = _story_of("A", groups[:4]), _story_of("B", groups[4:])
     together = link(a, b, WITH_PRODUCTS)
     linear = link(a, b, FITTED)
     assert together.signals == linear.signals

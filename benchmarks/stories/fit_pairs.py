@@ -45,7 +45,8 @@ from pathlib import Path
 import numpy as np
 
 from storyline import Engine
-from storyline.cluster import FEATURES, candidate_pairs, cluster_groups, features, signals
+from storyline.cluster import (FEATURES, Weights, candidate_pairs, cluster_groups, features,
+                               signals)
 from storyline.cluster import pair_model
 from storyline.eval import load_cluster_dataset, load_pairs, pairwise
 
@@ -111,9 +112,8 @@ def training_pairs(prepared: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     groups = sorted(prepared["groups"], key=lambda g: g.key)
     by_key = {g.key: g for g in groups}
     gold, fold = prepared["gold"], prepared["fold"]
-    probe = pair_model.weights({"weights": {}, "threshold": 0.0, "time_scale_days": TIME_SCALE_DAYS},
-                               prepared["window_days"])
-    pairs = sorted(candidate_pairs(groups, probe, 20))
+    window = Weights(0.0, 0.0, 0.0, threshold=0.0, window_days=prepared["window_days"])
+    pairs = sorted(candidate_pairs(groups, window, 20))  # the search uses only the window
     x = np.array([features(signals(by_key[a], by_key[b], TIME_SCALE_DAYS)) for a, b in pairs])
     y = np.array([gold[a] == gold[b] for a, b in pairs], dtype=float)
     f = np.array([fold[gold[a]] if fold[gold[a]] == fold[gold[b]] else -1 for a, b in pairs])
