@@ -47,6 +47,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embed_chars", 300, "Characters of title + lead given to the sentence encoder "
             "(300 scores as well as 1,000 on the gold sets and runs about 3x faster)."),
     Setting("lexical_chars", 3000, "Characters of the body used for TF-IDF."),
+    Setting("background_documents", 300.0,
+            "Pseudo-documents of general text (word frequencies of the article's language) "
+            "counted with the corpus for TF-IDF weights, so that they are sensible from the "
+            "first article on; 0 uses the corpus alone."),
     Setting("threads", 1, "Threads for the sentence encoder: 1 is as fast as 2 on a busy 2-core "
             "machine and much faster than more threads than cores."),
     # story cards

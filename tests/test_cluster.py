@@ -193,6 +193,21 @@ def test_regrouping_on_the_pair_matrix_agrees_with_batch_clustering():
         assert by_matrix == cluster_groups(groups, weights, neighbours=len(groups))
 
 
+def test_regrouping_never_names_a_story_after_a_live_one():
+    from storyline.cluster.online import story_id_for
+    from storyline.cluster.regroup import regroup
+
+    # one story holding two unrelated articles splits in two; the part that loses the
+    # story's name is named after its earliest member, unless that name (or a numbered
+    # one) is another live story's: reusing it would overwrite that story
+    first, second = _articles(seed=3, stories=2, per_story=1)
+    split = replace(FITTED, threshold=1e6)  # nothing merges
+    taken = {story_id_for(second.key), f"s{second.key}-0"}
+    parts = regroup({"s-old": [first, second]}, split, {}, taken)
+    assert len(parts) == 2 and not set(parts) & taken
+    assert f"s{second.key}-1" in parts
+
+
 def test_online_regrouping_undoes_an_early_greedy_choice():
     """b joins a's story first; later c and d show that b belongs with them, not with a."""
     weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7)

@@ -216,6 +216,52 @@ def test_sparse_vector_round_trips_through_bytes(lexical):
     assert cosine(SparseVector.empty(), airbus) == 0.0
 
 
+# ---- background frequencies ------------------------------------------------------------
+
+def test_background_shares_know_common_words_from_rare_ones():
+    from storyline.embed.background import document_shares
+
+    shares = document_shares("en", 2**18)
+    share = {w: float(shares[LexicalVectorizer().term_id(w)]) for w in ("people", "year", "qatar")}
+    assert share["people"] > 0.3 and share["year"] > 0.1
+    assert share["qatar"] < share["year"] / 20
+    russian = document_shares("ru", 2**18)  # tokens folded to Latin, as articles' are
+    assert russian[LexicalVectorizer().term_id(tokenize("сказал", "ru")[0])] > 0.05
+    assert document_shares("xx", 2**18) is None and document_shares(None, 2**18) is None
+
+
+def test_background_weighs_a_fresh_store_like_a_grown_one():
+    # the first article of a store: without a background every term weighs the same
+    plain, background = LexicalVectorizer(), LexicalVectorizer(background_documents=300)
+    empty = plain.new_frequencies()
+    title, text = "Qatar people", "Qatar people want jets."
+    people, qatar = plain.term_id("people"), plain.term_id("qatar")
+    alone = plain.vector(title, text, empty, "en").to_dict()
+    helped = background.vector(title, text, empty, "en").to_dict()
+    assert alone[people] == pytest.approx(alone[qatar])
+    assert helped[qatar] > 1.5 * helped[people]  # "people" is common in any English text
+    # a language without background frequencies: the corpus alone, as before
+    assert background.vector(title, text, empty, "xx") == plain.vector(title, text, empty, "xx")
+    with pytest.raises(ValueError, match="background_documents"):
+        LexicalVectorizer(background_documents=-1)
+
+
+def test_a_grown_corpus_outweighs_the_background():
+    from storyline.embed.background import document_shares
+
+    people = LexicalVectorizer().term_id("people")
+    share = document_shares("en", 2**18)[[people]]
+    fresh = DocumentFrequencies(2**18)
+    # no articles yet: the background alone says "people" is common
+    assert fresh.idf(np.array([people]), 300, share)[0] < 0.5 * fresh.idf(np.array([people]), 300, [0.0])[0]
+    # 100,000 articles, 1% of which say "people" (a subject of its own): the corpus decides
+    counts = np.zeros(2**18, dtype=np.int64)
+    counts[people] = 1000
+    grown = DocumentFrequencies(2**18, 100_000, counts)
+    corpus_alone = grown.idf(np.array([people]))[0]
+    assert grown.idf(np.array([people]), 300, share)[0] == pytest.approx(corpus_alone, rel=0.05)
+
+
 # ---- document frequencies -------------------------------------------------------------
 
 DIMENSION = 64

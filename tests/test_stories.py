@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from storyline import Engine, RawDocument
@@ -195,3 +196,57 @@ def test_batches_assigned_after_the_next_is_cleaned_give_the_stories_of_add_in_t
         in_turn = engine.store.story_of(d.content_hash for d in docs)
     assert len(set(pipelined.values())) > 1
     assert pipelined == in_turn
+
+
+def _generated_reports(count: int) -> list[RawDocument]:
+    """Short English reports on made-up local events, distinct enough to pass cleaning
+    and dedup: a town, what happened, and words that vary from report to report."""
+    rng = random.Random(7)
+    towns = ["Arden", "Belmont", "Corran", "Dunmore", "Eastwick", "Fallow", "Glenrock", "Harlow"]
+    events = ["council approves a new budget for roads", "flood closes the river bridge",
+              "school opens a science wing", "fire destroys a warehouse", "hospital hires nurses",
+              "museum shows old maps", "market moves to the square", "team wins the county cup"]
+    words = ("residents officials morning evening police mayor workers families students "
+             "volunteers weather traffic money plans weekend project report meeting").split()
+    documents = []
+    for i in range(count):
+        town, event = towns[i % len(towns)], events[(i // len(towns)) % len(events)]
+        filler = " ".join(rng.sample(words, 8))
+        body = (f"{town} {event}.\n\nIn {town} on day {i}, {event}, said {filler}. "
+                f"The {rng.choice(words)} and the {rng.choice(words)} were there.")
+        documents.append(RawDocument(origin=f"generated:{i}", body=body,
+                                     hints={"title": f"{town}: {event}", "date": "2024-05-01"}))
+    return documents
+
+
+def test_online_weighs_early_tfidf_vectors_again_as_the_corpus_grows(tmp_path):
+    from storyline.cluster import unpack
+    from storyline.cluster.sparse import SparseSum
+    from storyline.storybuilder import _unpack_sparse
+
+    docs = _generated_reports(80)
+    with Engine(db=str(tmp_path / "grown.db"), batch_size=16, cards=False) as engine:
+        engine.ingest_documents(docs[:16])
+        first = docs[0].content_hash
+        early = _unpack_sparse(engine.store.features([first])[first].lexical)
+        engine.ingest_documents(docs[16:])  # the corpus passes 64 articles: weighed again
+        store, builder = engine.store, engine.story_builder
+        article = store.article(first)
+        terms = builder.vectorizer.terms(article.title, article.text, article.language)
+        stored, documents = store.df_load(terms)
+        assert documents == 80
+        late = _unpack_sparse(store.features([first])[first].lexical)
+        assert late != early
+        now = builder.vectorizer.vector_from_terms(terms, builder._frequencies_of(terms), "en").to_dict()
+        assert late.keys() == now.keys()
+        assert all(late[t] == pytest.approx(now[t], abs=1e-6) for t in now)
+        # each story's lexical sum is the sum of its members' stored vectors
+        rows = store.features(d.content_hash for d in docs)
+        states = store.story_states()
+        for story_id, members in store.story_members(list(states)).items():
+            summed = SparseSum.of({})
+            for member in members:
+                summed = summed.plus(SparseSum.of(_unpack_sparse(rows[member].lexical)))
+            kept = unpack(story_id, states[story_id].state).lexical
+            assert np.array_equal(kept.ids, summed.ids)
+            assert np.allclose(kept.weights, summed.weights, atol=1e-5)

@@ -15,6 +15,8 @@ earliest member whose name is free.
 
 from __future__ import annotations
 
+import itertools
+
 from typing import Container, Mapping, Sequence
 
 import numpy as np
@@ -42,9 +44,9 @@ def regroup(members: Mapping[str, list[Group]], weights: Weights, links: Mapping
         if not free:  # named after its earliest member whose name is not in use
             by_age = sorted((articles[i] for i in part),
                             key=lambda a: (a.first is None, a.first or 0.0, a.key))
-            free = [n for n in map(story_id_for, (a.key for a in by_age))
-                    if n not in result and n not in members and n not in taken]
-            free += [f"s{by_age[0].key}-{n}" for n in range(len(members) + 1)]  # all taken
+            numbered = (f"s{by_age[0].key}-{n}" for n in itertools.count())  # all taken
+            free = [next(n for n in itertools.chain(map(story_id_for, (a.key for a in by_age)), numbered)
+                         if n not in result and n not in members and n not in taken)]
         result[free[0]] = [articles[i] for i in part]
     return result
 

@@ -88,14 +88,20 @@ class DocumentFrequencies:
 
     __add__ = merged
 
-    def idf(self, terms: np.ndarray) -> np.ndarray:
+    def idf(self, terms: np.ndarray, background_documents: float = 0.0,
+            background_shares: np.ndarray | None = None) -> np.ndarray:
         """Smoothed inverse document frequency, ``log((1 + N) / (1 + df)) + 1``.
 
-        With no documents counted every term weighs 1, so vectors are plain term
-        frequencies until the engine has seen a corpus.
+        With a background (``embed.background``), ``background_documents`` pseudo-documents
+        are counted too, a share ``background_shares[i]`` of them containing ``terms[i]``:
+        ``log((1 + N + B) / (1 + df + B * share)) + 1``. Without one, and with no
+        documents counted, every term weighs 1 (plain term frequencies).
         """
-        frequencies = self._counts[terms]
-        return np.log((1.0 + self._documents) / (1.0 + frequencies)) + 1.0
+        documents, frequencies = float(self._documents), self._counts[terms].astype(np.float64)
+        if background_documents and background_shares is not None:
+            documents += background_documents
+            frequencies += background_documents * np.asarray(background_shares, dtype=np.float64)
+        return np.log((1.0 + documents) / (1.0 + frequencies)) + 1.0
 
     def _check_terms(self, terms: np.ndarray) -> None:
         if len(terms) and (terms[0] < 0 or terms[-1] >= self._dimension):

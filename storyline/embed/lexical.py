@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .background import document_shares
 from .frequencies import DocumentFrequencies
 from .latin import to_latin
 from .sparse import SparseVector
 from .stopwords import stopwords_for
 
-__all__ = ["LexicalVectorizer", "tokenize"]
+__all__ = ["LexicalVectorizer", "tokenize", "hashed_term"]
 
 # Han and kana have no spaces between words: they are indexed as overlapping character
 # pairs, the usual cheap substitute for word segmentation.
@@ -50,29 +51,39 @@ def tokenize(text: str, language: str | None = None) -> list[str]:
     return tokens
 
 
+def hashed_term(term: str, dimension: int) -> int:
+    """The id of a term in a hashed space (crc32: stable across processes and Python versions)."""
+    return zlib.crc32(term.encode("utf-8")) % dimension
+
+
 @dataclass(frozen=True)
 class LexicalVectorizer:
     """Hashed TF-IDF vectors of an article's title and body.
 
     ``title_weight`` counts each title term that many times (titles name the event);
     ``sublinear_tf`` uses ``1 + log(tf)`` so that one repeated word does not dominate;
-    ``max_body_chars`` reads only the start of long bodies (``None``: all of it).
+    ``max_body_chars`` reads only the start of long bodies (``None``: all of it);
+    ``background_documents`` pseudo-documents of general text in the article's language
+    are counted with the corpus (``embed.background``; 0: the corpus alone).
     """
 
     dimension: int = 2**18
     title_weight: float = 2.0
     sublinear_tf: bool = True
     max_body_chars: int | None = None
+    background_documents: float = 0.0
 
     def __post_init__(self) -> None:
         if self.dimension < 1:
             raise ValueError(f"dimension must be at least 1, got {self.dimension}")
         if self.title_weight < 0:
             raise ValueError(f"title_weight must not be negative, got {self.title_weight}")
+        if self.background_documents < 0:
+            raise ValueError(f"background_documents must not be negative, got {self.background_documents}")
 
     def term_id(self, term: str) -> int:
         """The hashed id of a term (crc32: stable across processes and Python versions)."""
-        return zlib.crc32(term.encode("utf-8")) % self.dimension
+        return hashed_term(term, self.dimension)
 
     def terms(self, title: str | None, text: str, language: str | None = None) -> dict[int, float]:
         """Weighted term counts by term id: the document before IDF weighting."""
@@ -87,9 +98,10 @@ class LexicalVectorizer:
         """Empty document frequencies of this vectorizer's dimension."""
         return DocumentFrequencies(self.dimension)
 
-    def vector_from_terms(self, terms: dict[int, float],
-                          frequencies: DocumentFrequencies) -> SparseVector:
-        """The unit-length TF-IDF vector of a document's ``terms``."""
+    def vector_from_terms(self, terms: dict[int, float], frequencies: DocumentFrequencies,
+                          language: str | None = None) -> SparseVector:
+        """The unit-length TF-IDF vector of a document's ``terms`` (``language`` picks the
+        background frequencies, if any)."""
         if frequencies.dimension != self.dimension:
             raise ValueError(f"document frequencies have dimension {frequencies.dimension}, "
                              f"the vectorizer {self.dimension}: use one dimension for both")
@@ -100,11 +112,14 @@ class LexicalVectorizer:
         if self.sublinear_tf:
             # 1 + log(tf) for tf >= 1; a fractional (down-weighted title) count stays as is
             tf = np.where(tf >= 1.0, 1.0 + np.log(np.maximum(tf, 1.0)), tf)
-        weights = (tf * frequencies.idf(indices)).astype(np.float32)
+        shares = document_shares(language, self.dimension) if self.background_documents else None
+        idf = frequencies.idf(indices, self.background_documents if shares is not None else 0.0,
+                              None if shares is None else shares[indices])
+        weights = (tf * idf).astype(np.float32)
         keep = weights > 0
         return SparseVector(indices[keep], weights[keep]).normalised()
 
     def vector(self, title: str | None, text: str, frequencies: DocumentFrequencies,
                language: str | None = None) -> SparseVector:
         """Tokenise, weight and normalise one document."""
-        return self.vector_from_terms(self.terms(title, text, language), frequencies)
+        return self.vector_from_terms(self.terms(title, text, language), frequencies, language)

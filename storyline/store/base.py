@@ -190,6 +190,13 @@ class Store(ABC):
         """Replace every story and membership, in one transaction (batch re-clustering)."""
 
     @abstractmethod
+    def save_reweighed(self, lexical: Sequence[tuple[str, bytes]],
+                       states: Sequence[tuple[str, bytes]]) -> None:
+        """In one transaction: replace the lexical vectors of articles (``(article_id,
+        blob)``) and the states of stories (``(story_id, state)``) summed from them, when
+        TF-IDF weights are computed again. Memberships, sizes and dates do not change."""
+
+    @abstractmethod
     def story_states(self) -> dict[str, StoryRow]:
         """Every story's row, to restore the online clusterer."""
 

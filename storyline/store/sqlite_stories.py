@@ -73,6 +73,14 @@ class SQLiteStoriesMixin:
         logger.debug("saved %d stories, %d memberships, deleted %d stories",
                      len(stories), len(members), len(deleted))
 
+    def save_reweighed(self, lexical: Sequence[tuple[str, bytes]],
+                       states: Sequence[tuple[str, bytes]]) -> None:
+        with self._transaction() as conn:
+            conn.executemany("UPDATE features SET lexical = ? WHERE article_id = ?",
+                             ((blob, article_id) for article_id, blob in lexical))
+            conn.executemany("UPDATE stories SET state = ? WHERE story_id = ?",
+                             ((state, story_id) for story_id, state in states))
+
     def replace_all_stories(self, stories: Sequence[StoryRow],
                             members: Sequence[Membership]) -> None:
         stories, members = list(stories), list(members)
