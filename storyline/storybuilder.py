@@ -78,6 +78,8 @@ class StoryBuilder:
         self.vectorizer = LexicalVectorizer(max_body_chars=settings["lexical_chars"],
                                             background_documents=settings["background_documents"])
         self._online: OnlineClusterer | None = None
+        # articles' term counts (ids, counts, language), kept for _reweigh while it may come
+        self._terms_of: dict[str, tuple[np.ndarray, np.ndarray, str | None]] = {}
         self._encoder = EmbeddingWorker(self.embedder)  # a process, started on first use
 
     # -- features ------------------------------------------------------------------------
@@ -96,6 +98,11 @@ class StoryBuilder:
         and the number of documents counted."""
         terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
         frequencies = self._frequencies_with(terms)
+        if frequencies.documents <= REWEIGH_AT[-1]:
+            for article, counts in zip(articles, terms):
+                self._terms_of[article.article_id] = (
+                    np.fromiter(counts, dtype=np.int32, count=len(counts)),
+                    np.fromiter(counts.values(), dtype=np.float32, count=len(counts)), article.language)
         sparse = []
         for article, term_weights in zip(articles, terms):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies,
@@ -222,12 +229,19 @@ class StoryBuilder:
         """Weigh every stored article's TF-IDF vector again with the document frequencies
         of now, and sum the stories' lexical states anew (memberships stay as they are;
         see ``REWEIGH_AT``). Features and states are replaced in one transaction."""
-        rows = {row.article_id: row for row in self.store.iter_features()}
-        articles = [a for a in self.store.iter_articles() if a.article_id in rows]
-        terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
-        frequencies = self._frequencies_of({t for document in terms for t in document})
-        lexical = {a.article_id: self.vectorizer.vector_from_terms(t, frequencies, a.language).to_dict()
-                   for a, t in zip(articles, terms)}
+        terms: dict[str, tuple[dict[int, float], str | None]] = {}
+        for row in self.store.iter_features():
+            if row.article_id in self._terms_of:  # counted in this process
+                ids, counts, language = self._terms_of[row.article_id]
+                terms[row.article_id] = dict(zip(ids.tolist(), counts.tolist())), language
+            elif (article := self.store.article(row.article_id)) is not None:
+                terms[row.article_id] = (self.vectorizer.terms(article.title, article.text, article.language),
+                                         article.language)
+        frequencies = self._frequencies_of({t for counts, _ in terms.values() for t in counts})
+        lexical = {article_id: self.vectorizer.vector_from_terms(counts, frequencies, language).to_dict()
+                   for article_id, (counts, language) in terms.items()}
+        if frequencies.documents > REWEIGH_AT[-1]:
+            self._terms_of.clear()  # the last time
         states, stored = [], self.store.story_states()
         for story_id, members in self.store.story_members(list(stored)).items():
             if not all(a in lexical for a in members):
