@@ -10,7 +10,9 @@ import pytest
 
 from storyline.cluster import (SIGNALS, Group, OnlineClusterer, SparseSum, Weights, candidate_pairs,
                                cluster_groups, link, pack, unpack)
+from storyline.cluster.linkage import links
 from storyline.cluster.regroup import agglomerate, pair_signals
+from storyline.cluster.sparse import dots
 from storyline.cluster.terms import TermIndex
 
 WEIGHTS = Weights(dense=0.6, lexical=0.3, names=0.1, threshold=0.5, window_days=7)
@@ -191,6 +193,71 @@ def test_regrouping_on_the_pair_matrix_agrees_with_batch_clustering():
         assert tuple(matrices[:, 0, 1]) == pytest.approx(link(groups[0], groups[1], weights).signals, abs=1e-5)
         by_matrix = sorted(sorted(groups[i].key for i in part) for part in agglomerate(groups, weights, {}))
         assert by_matrix == cluster_groups(groups, weights, neighbours=len(groups))
+
+
+def _agglomerate_naively(groups, weights, links):
+    """Average linkage with every group pair scored again after each merge (what
+    ``agglomerate`` computes, only slower): the same totals, scores and first maximum."""
+    totals = pair_signals(groups, weights)
+    parts = [[i] for i in range(len(groups))]
+    first = np.array([np.nan if g.first is None else g.first for g in groups])
+    last = first.copy()
+
+    def merge(a, b):
+        nonlocal totals, first, last
+        parts[a] += parts.pop(b)
+        totals = totals.copy()
+        totals[:, a, :] += totals[:, b, :]
+        totals[:, :, a] += totals[:, :, b]
+        first[a], last[a] = np.fmin(first[a], first[b]), np.fmax(last[a], last[b])
+        keep = np.arange(len(parts) + 1) != b
+        totals, first, last = totals[:, keep][:, :, keep], first[keep], last[keep]
+
+    position = {g.key: i for i, g in enumerate(groups)}
+    for i, g in enumerate(groups):
+        for j in sorted(position[k] for k in links.get(g.key, ()) if k in position):
+            gi, gj = (next(n for n, part in enumerate(parts) if m in part) for m in (i, j))
+            if gi != gj:
+                merge(min(gi, gj), max(gi, gj))
+    while len(parts) > 1:
+        sizes = np.array([len(part) for part in parts], dtype=float)
+        means = weights.score(tuple(totals / np.outer(sizes, sizes)))
+        np.fill_diagonal(means, -np.inf)
+        apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
+        means[apart > weights.window_days] = -np.inf
+        best = np.unravel_index(int(np.argmax(means)), means.shape)
+        if means[best] < weights.threshold:
+            break
+        merge(min(best), max(best))
+    return [sorted(part) for part in parts]
+
+
+def test_regrouping_rescores_only_what_a_merge_changed():
+    """``agglomerate`` scores again only the row and column of the group that grew: the
+    result is the one of scoring every pair after every merge, exactly."""
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        groups = _mixed(seed, count=int(rng.integers(2, 30)))
+        for g in groups[::5]:  # some dates far apart, outside the window of the others
+            g.first = g.last = None if g.first is None else g.first + 300.0
+            g.days = {} if g.first is None else {g.first: 1}
+        links = {groups[0].key: {groups[-1].key}, groups[-1].key: {groups[0].key}}
+        for threshold in (0.0, 4.0, 8.0, 14.0):
+            weights = replace(WITH_PRODUCTS, threshold=threshold)
+            assert agglomerate(groups, weights, links) == _agglomerate_naively(groups, weights, links)
+
+
+def test_scoring_many_stories_against_one_article_gives_the_numbers_of_link():
+    groups = _mixed(5, count=40)
+    stories = [_story_of(f"S{i}", groups[i:i + size]) for i, size in
+               zip(range(0, 36, 4), [1, 2, 3, 4, 4, 3, 2, 1, 4])]
+    stories.append(Group("empty-terms", 1, groups[0].dense, first=None, last=None))
+    for article in groups[36:]:
+        for weights in (FITTED, WITH_PRODUCTS):
+            assert links(stories, article, weights) == [link(s, article, weights) for s in stories]
+    assert dots([s.lexical for s in stories], groups[36].lexical) == [
+        s.lexical.dot(groups[36].lexical) for s in stories]
+    assert dots([], groups[36].lexical) == [] and dots([stories[0].lexical], SparseSum.of({})) == [0.0]
 
 
 def test_online_regrouping_undoes_an_early_greedy_choice():

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .linkage import Group, Link, Weights, link
+from .linkage import Group, Link, Weights, link, links
 from .regroup import regroup
 from .terms import TermIndex
 
@@ -218,8 +218,8 @@ class OnlineClusterer:
         top = min(self.candidates, int(allowed.sum()))
         nearest = np.argpartition(-sims, top - 1)[:top] if top else np.empty(0, dtype=int)
         by_terms = self._terms.search(article.lexical, self.candidates, lambda row: allowed[row])
-        keys = {self._keys[row] for row in (*nearest.tolist(), *by_terms)} - {None}
-        scored = [(key, link(self.stories[key], article, self.weights)) for key in keys]
+        keys = sorted({self._keys[row] for row in (*nearest.tolist(), *by_terms)} - {None})
+        scored = list(zip(keys, links([self.stories[key] for key in keys], article, self.weights)))
         scored.sort(key=lambda item: (-item[1].score, item[0]))
         return scored
 

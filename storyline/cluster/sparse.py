@@ -83,6 +83,32 @@ class SparseSum:
         return self.ids.nbytes + self.weights.nbytes
 
 
+def dots(vectors: Sequence[SparseSum], query: SparseSum) -> list[float]:
+    """``[v.dot(query) for v in vectors]``, the same numbers, with one search for all:
+    each vector's shared terms are found together, then each product is one ``np.dot`` over
+    the shared weights in term order, as ``SparseSum.dot`` computes it."""
+    found = [0.0] * len(vectors)
+    if not len(query.ids) or not vectors:
+        return found
+    ids = np.concatenate([v.ids for v in vectors])
+    if not len(ids):
+        return found
+    where = query.ids.searchsorted(ids)
+    np.minimum(where, len(query.ids) - 1, out=where)
+    shared = np.flatnonzero(query.ids[where] == ids)
+    if not len(shared):
+        return found
+    mine = query.weights[where[shared]].astype(np.float64)
+    theirs = np.concatenate([v.weights for v in vectors])[shared]
+    ends = np.cumsum([len(v.ids) for v in vectors])
+    start = 0
+    for k, stop in enumerate(shared.searchsorted(ends).tolist()):
+        if stop > start:
+            found[k] = float(np.dot(mine[start:stop], theirs[start:stop]))
+            start = stop
+    return found
+
+
 _EMPTY = SparseSum(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32))
 
 
