@@ -247,6 +247,15 @@ def test_regrouping_rescores_only_what_a_merge_changed():
             assert agglomerate(groups, weights, links) == _agglomerate_naively(groups, weights, links)
 
 
+def test_scores_of_many_pairs_at_once_are_the_scores_of_each():
+    rng = np.random.default_rng(3)
+    for shape in [(1,), (2,), (16,), (7, 7)]:
+        values = rng.normal(size=(len(SIGNALS), *shape)) * 10.0
+        at_once = WITH_PRODUCTS.scores(values)
+        for index in np.ndindex(*shape):
+            assert at_once[index] == WITH_PRODUCTS.score(tuple(values[(slice(None), *index)]))
+
+
 def test_scoring_many_stories_against_one_article_gives_the_numbers_of_link():
     groups = _mixed(5, count=40)
     stories = [_story_of(f"S{i}", groups[i:i + size]) for i, size in

@@ -115,6 +115,25 @@ class Weights:
         return sum([w * values[i] if j < 0 else w * (values[i] * values[j])
                     for w, i, j in self._terms])
 
+    @cached_property
+    def _term_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        terms = self._terms
+        return (np.array([w for w, _, _ in terms], dtype=float),
+                np.array([i for _, i, _ in terms], dtype=int), np.array([j for _, _, j in terms], dtype=int))
+
+    def scores(self, values: np.ndarray) -> np.ndarray:
+        """``score`` of many pairs at once, the same numbers: ``values`` holds one signal
+        per row (``SIGNALS`` order), each row an array of any shape."""
+        weight, first, second = self._term_arrays
+        if not len(weight):
+            return np.zeros(values.shape[1:])
+        terms = values[first]
+        product = second >= 0
+        terms[product] *= values[second[product]]
+        terms *= weight.reshape((-1,) + (1,) * (values.ndim - 1))
+        # a cumulative sum adds in order, term after term, as score's sum does
+        return np.cumsum(terms, axis=0)[-1]
+
 
 @dataclass
 class Group:
@@ -230,10 +249,13 @@ def links(stories: Sequence[Group], b: Group, weights: Weights) -> list[Link]:
         same_language = sum(n * b.languages.get(k, 0) for k, n in a.languages.items()) / pairs
         cross = dense - same_language_dense if a.by_language and b.by_language else 0.0
         time, gap, dated = _time_signals(a.days, b.days, weights.time_scale_days)
-        values = (dense, lexical_dot / pairs, cross, names_dot / pairs, numbers_dot / pairs,
-                  time / pairs, gap / pairs, dated / pairs, same_language)
-        found.append(Link(weights.score(values), values, within_window(a, b, weights.window_days)))
-    return found
+        found.append((dense, lexical_dot / pairs, cross, names_dot / pairs, numbers_dot / pairs,
+                      time / pairs, gap / pairs, dated / pairs, same_language))
+    if not found:
+        return []
+    scores = weights.scores(np.array(found).T).tolist()
+    return [Link(score, values, within_window(a, b, weights.window_days))
+            for a, score, values in zip(stories, scores, found)]
 
 
 def joins(a: Group, b: Group, weights: Weights) -> bool:

@@ -70,8 +70,8 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
                 _merge(groups, owner, totals, sizes, first, last, *sorted((owner[i], owner[j])))
     live = [i for i, g in enumerate(groups) if g is not None]
     means = np.full((count, count), -np.inf)
-    means[np.ix_(live, live)] = weights.score(tuple(totals[:, live][:, :, live] / np.outer(
-        sizes[live], sizes[live])))
+    means[np.ix_(live, live)] = weights.scores(totals[:, live][:, :, live] / np.outer(
+        sizes[live], sizes[live]))
     apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
     means[apart > weights.window_days] = -np.inf  # (NaN, undated: never out of window)
     np.fill_diagonal(means, -np.inf)
@@ -84,9 +84,8 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
         live.remove(b)
         means[b, :] = means[:, b] = -np.inf
         # the row and the column of the grown group, scored in one call
-        scores = weights.score(tuple(
-            np.concatenate([totals[:, a, live], totals[:, live, a]], axis=1)
-            / np.concatenate([sizes[a] * sizes[live], sizes[live] * sizes[a]])))
+        scores = weights.scores(np.concatenate([totals[:, a, live], totals[:, live, a]], axis=1)
+                                / np.concatenate([sizes[a] * sizes[live], sizes[live] * sizes[a]]))
         row, column = scores[:len(live)], scores[len(live):]
         row[np.maximum(first[a] - last[live], last[live] - first[a]) > weights.window_days] = -np.inf
         column[np.maximum(first[live] - last[a], last[a] - first[live]) > weights.window_days] = -np.inf
