@@ -68,29 +68,34 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
         for j in sorted(position[b] for b in links.get(a.key, ()) if b in position):
             if owner[i] != owner[j]:
                 _merge(groups, owner, totals, sizes, first, last, *sorted((owner[i], owner[j])))
-    live = [i for i, g in enumerate(groups) if g is not None]
+    dead = np.array([g is None for g in groups])
+    live = np.flatnonzero(~dead)
     means = np.full((count, count), -np.inf)
     means[np.ix_(live, live)] = weights.scores(totals[:, live][:, :, live] / np.outer(
         sizes[live], sizes[live]))
     apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
     means[apart > weights.window_days] = -np.inf  # (NaN, undated: never out of window)
     np.fill_diagonal(means, -np.inf)
-    while len(live) > 1:
-        best = np.unravel_index(int(np.argmax(means)), means.shape)  # first maximum: stable
-        if means[best] < weights.threshold:
+    remaining = len(live)
+    while remaining > 1:
+        a, b = divmod(int(np.argmax(means)), count)  # the first maximum: stable
+        if means[a, b] < weights.threshold:
             break
-        a, b = int(min(best)), int(max(best))
+        a, b = min(a, b), max(a, b)
         _merge(groups, owner, totals, sizes, first, last, a, b)
-        live.remove(b)
+        dead[b] = True
+        remaining -= 1
         means[b, :] = means[:, b] = -np.inf
         # the row and the column of the grown group, scored in one call
-        scores = weights.scores(np.concatenate([totals[:, a, live], totals[:, live, a]], axis=1)
-                                / np.concatenate([sizes[a] * sizes[live], sizes[live] * sizes[a]]))
-        row, column = scores[:len(live)], scores[len(live):]
-        row[np.maximum(first[a] - last[live], last[live] - first[a]) > weights.window_days] = -np.inf
-        column[np.maximum(first[live] - last[a], last[a] - first[live]) > weights.window_days] = -np.inf
-        means[a, live] = row
-        means[live, a] = column
+        values = np.concatenate([totals[:, a, :], totals[:, :, a]], axis=1)
+        values /= np.concatenate([sizes[a] * sizes, sizes * sizes[a]])
+        scores = weights.scores(values)
+        row, column = scores[:count], scores[count:]
+        row[np.maximum(first[a] - last, last - first[a]) > weights.window_days] = -np.inf
+        column[np.maximum(first - last[a], last[a] - first) > weights.window_days] = -np.inf
+        row[dead] = column[dead] = -np.inf
+        means[a, :] = row
+        means[:, a] = column
         means[a, a] = -np.inf
     return [sorted(g) for g in groups if g is not None]
 
