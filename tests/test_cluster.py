@@ -304,6 +304,26 @@ def test_online_regroups_a_story_that_grew_as_one():
     assert by_online == cluster_groups(groups, weights) == [["a1", "a2"], ["b1", "b2"]]
 
 
+def test_a_story_that_grows_alone_is_regrouped_at_sizes_about_1_5_times_apart(monkeypatch):
+    import storyline.cluster.online as online_module
+
+    sizes = []
+    regroup = online_module.regroup
+
+    def counted(members, *args):
+        sizes.append(sum(len(m) for m in members.values()))
+        return regroup(members, *args)
+
+    monkeypatch.setattr(online_module, "regroup", counted)
+    weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7)
+    online = OnlineClusterer(weights)
+    centre = _unit(np.ones(8))
+    rng = np.random.default_rng(0)
+    for i in range(13):  # all close to one centre: one story, no other ever near
+        online.assign(Group(f"a{i:02d}", 1, _unit(centre + 0.01 * rng.normal(size=8)), first=1.0, last=1.0))
+    assert len(online.stories) == 1 and sizes == [3, 4, 6, 8, 12]
+
+
 def test_term_index_finds_stories_that_share_heavy_terms():
     index = TermIndex(terms_per_story=3)
     index.put(0, SparseSum.of({1: 0.9, 2: 0.4, 3: 0.1}))
