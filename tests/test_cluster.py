@@ -267,6 +267,13 @@ def test_scoring_many_stories_against_one_article_gives_the_numbers_of_link():
     assert dots([s.lexical for s in stories], groups[36].lexical) == [
         s.lexical.dot(groups[36].lexical) for s in stories]
     assert dots([], groups[36].lexical) == [] and dots([stories[0].lexical], SparseSum.of({})) == [0.0]
+    # name and number ids are 31-bit hashes: ids that share their low bits are told apart,
+    # in the query (two query terms on one slot) and between query and vector
+    high = 1 << 18
+    vector = SparseSum.of({5: 1.0, 7: 2.0, 5 + high: 3.0, 9 + high: 4.0, 7 + 5 * high: 8.0})
+    for query in ({5: 1.0, 7: 1.0}, {5: 1.0, 7: 1.0, 5 + high: 1.0}, {9: 1.0, 7 + high: 2.0, 5 + high: 0.5}):
+        query = SparseSum.of(query)
+        assert dots([vector, query], query) == [vector.dot(query), query.dot(query)]
 
 
 def test_online_regrouping_undoes_an_early_greedy_choice():
