@@ -33,11 +33,6 @@ _CANDIDATES = 10
 #: article's story (in log-odds: e^-2, a pair about 7 times less likely than even).
 _REGROUP_MARGIN = 2.0
 _LARGEST_REGROUP = 60
-#: The sizes at which a story that grew alone (no other story came close) is regrouped:
-#: each about 1.5 times the last, so the regroups of one story cost about as much as its
-#: last one, not one per article. On the gold sets every story ends as with a regroup after
-#: every article.
-_LONE_REGROUP_SIZES = frozenset({3, 4, 6, 8, 12, 16, 24, 32, 48})
 #: Stories whose member articles stay in memory (least recently touched go first; the
 #: loader reads them again when needed): bounds memory on a long online run.
 _MEMBERS_KEPT = 20_000
@@ -56,6 +51,15 @@ class Assignment:
     opened: bool
     link: Link | None = None
     merged: list[str] = field(default_factory=list)  # stories that no longer exist
+
+
+def _lone_regroup_due(size: int) -> bool:
+    """Whether a story that grew alone (no other story came close) is regrouped at ``size``:
+    at 3, 4, 6, 8, 12, 16, 24 ... (2^k and 3 * 2^k), each about 1.5 times the last, so the
+    regroups of one story cost about as much as its last one, not one per article. On the
+    gold sets every story ends as it does with a regroup after every article."""
+    steps = size // 3 if size % 3 == 0 else size
+    return size >= 3 and steps & (steps - 1) == 0
 
 
 def story_id_for(article_id: str) -> str:
@@ -149,10 +153,10 @@ class OnlineClusterer:
         # A story alone is regrouped too: two articles that joined early on their own pair
         # score may belong apart once their translations and follow-ups have arrived (batch
         # would have merged those first, and then kept the two stories apart). It is
-        # regrouped when it reaches one of _LONE_REGROUP_SIZES, not after every article.
+        # regrouped when it reaches a size _lone_regroup_due names, not after every article.
         if size < 3 or size > self.largest_regroup:
             return
-        if len(neighbourhood) == 1 and size not in _LONE_REGROUP_SIZES:
+        if len(neighbourhood) == 1 and not _lone_regroup_due(size):
             return
         members = self._known_members(sorted(neighbourhood))
         if members is None or sum(len(m) for m in members.values()) < 2:
