@@ -10,7 +10,9 @@ import pytest
 
 from storyline.cluster import (SIGNALS, Group, OnlineClusterer, SparseSum, Weights, candidate_pairs,
                                cluster_groups, link, pack, unpack)
+from storyline.cluster.linkage import links
 from storyline.cluster.regroup import agglomerate, pair_signals
+from storyline.cluster.sparse import dots
 from storyline.cluster.terms import TermIndex
 
 WEIGHTS = Weights(dense=0.6, lexical=0.3, names=0.1, threshold=0.5, window_days=7)
@@ -208,6 +210,87 @@ def test_regrouping_never_names_a_story_after_a_live_one():
     assert f"s{second.key}-1" in parts
 
 
+def _agglomerate_naively(groups, weights, links):
+    """Average linkage with every group pair scored again after each merge (what
+    ``agglomerate`` computes, only slower): the same totals, scores and first maximum."""
+    totals = pair_signals(groups, weights)
+    parts = [[i] for i in range(len(groups))]
+    first = np.array([np.nan if g.first is None else g.first for g in groups])
+    last = first.copy()
+
+    def merge(a, b):
+        nonlocal totals, first, last
+        parts[a] += parts.pop(b)
+        totals = totals.copy()
+        totals[:, a, :] += totals[:, b, :]
+        totals[:, :, a] += totals[:, :, b]
+        first[a], last[a] = np.fmin(first[a], first[b]), np.fmax(last[a], last[b])
+        keep = np.arange(len(parts) + 1) != b
+        totals, first, last = totals[:, keep][:, :, keep], first[keep], last[keep]
+
+    position = {g.key: i for i, g in enumerate(groups)}
+    for i, g in enumerate(groups):
+        for j in sorted(position[k] for k in links.get(g.key, ()) if k in position):
+            gi, gj = (next(n for n, part in enumerate(parts) if m in part) for m in (i, j))
+            if gi != gj:
+                merge(min(gi, gj), max(gi, gj))
+    while len(parts) > 1:
+        sizes = np.array([len(part) for part in parts], dtype=float)
+        means = weights.score(tuple(totals / np.outer(sizes, sizes)))
+        np.fill_diagonal(means, -np.inf)
+        apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
+        means[apart > weights.window_days] = -np.inf
+        best = np.unravel_index(int(np.argmax(means)), means.shape)
+        if means[best] < weights.threshold:
+            break
+        merge(min(best), max(best))
+    return [sorted(part) for part in parts]
+
+
+def test_regrouping_rescores_only_what_a_merge_changed():
+    """``agglomerate`` scores again only the row and column of the group that grew: the
+    result is the one of scoring every pair after every merge, exactly."""
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        groups = _mixed(seed, count=int(rng.integers(2, 30)))
+        for g in groups[::5]:  # some dates far apart, outside the window of the others
+            g.first = g.last = None if g.first is None else g.first + 300.0
+            g.days = {} if g.first is None else {g.first: 1}
+        links = {groups[0].key: {groups[-1].key}, groups[-1].key: {groups[0].key}}
+        for threshold in (0.0, 4.0, 8.0, 14.0):
+            weights = replace(WITH_PRODUCTS, threshold=threshold)
+            assert agglomerate(groups, weights, links) == _agglomerate_naively(groups, weights, links)
+
+
+def test_scores_of_many_pairs_at_once_are_the_scores_of_each():
+    rng = np.random.default_rng(3)
+    for shape in [(1,), (2,), (16,), (7, 7)]:
+        values = rng.normal(size=(len(SIGNALS), *shape)) * 10.0
+        at_once = WITH_PRODUCTS.scores(values)
+        for index in np.ndindex(*shape):
+            assert at_once[index] == WITH_PRODUCTS.score(tuple(values[(slice(None), *index)]))
+
+
+def test_scoring_many_stories_against_one_article_gives_the_numbers_of_link():
+    groups = _mixed(5, count=40)
+    stories = [_story_of(f"S{i}", groups[i:i + size]) for i, size in
+               zip(range(0, 36, 4), [1, 2, 3, 4, 4, 3, 2, 1, 4])]
+    stories.append(Group("empty-terms", 1, groups[0].dense, first=None, last=None))
+    for article in groups[36:]:
+        for weights in (FITTED, WITH_PRODUCTS):
+            assert links(stories, article, weights) == [link(s, article, weights) for s in stories]
+    assert dots([s.lexical for s in stories], groups[36].lexical) == [
+        s.lexical.dot(groups[36].lexical) for s in stories]
+    assert dots([], groups[36].lexical) == [] and dots([stories[0].lexical], SparseSum.of({})) == [0.0]
+    # name and number ids are 31-bit hashes: ids that share their low bits are told apart,
+    # in the query (two query terms on one slot) and between query and vector
+    high = 1 << 18
+    vector = SparseSum.of({5: 1.0, 7: 2.0, 5 + high: 3.0, 9 + high: 4.0, 7 + 5 * high: 8.0})
+    for query in ({5: 1.0, 7: 1.0}, {5: 1.0, 7: 1.0, 5 + high: 1.0}, {9: 1.0, 7 + high: 2.0, 5 + high: 0.5}):
+        query = SparseSum.of(query)
+        assert dots([vector, query], query) == [vector.dot(query), query.dot(query)]
+
+
 def test_online_regrouping_undoes_an_early_greedy_choice():
     """b joins a's story first; later c and d show that b belongs with them, not with a."""
     weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7)
@@ -241,6 +324,26 @@ def test_online_regroups_a_story_that_grew_as_one():
     by_online = sorted(sorted(k for k in ("a1", "a2", "b1", "b2") if online.story_of(k) == s)
                        for s in {online.story_of(k) for k in ("a1", "a2", "b1", "b2")})
     assert by_online == cluster_groups(groups, weights) == [["a1", "a2"], ["b1", "b2"]]
+
+
+def test_a_story_that_grows_alone_is_regrouped_at_sizes_about_1_5_times_apart(monkeypatch):
+    import storyline.cluster.online as online_module
+
+    sizes = []
+    regroup = online_module.regroup
+
+    def counted(members, *args):
+        sizes.append(sum(len(m) for m in members.values()))
+        return regroup(members, *args)
+
+    monkeypatch.setattr(online_module, "regroup", counted)
+    weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7)
+    online = OnlineClusterer(weights)
+    centre = _unit(np.ones(8))
+    rng = np.random.default_rng(0)
+    for i in range(13):  # all close to one centre: one story, no other ever near
+        online.assign(Group(f"a{i:02d}", 1, _unit(centre + 0.01 * rng.normal(size=8)), first=1.0, last=1.0))
+    assert len(online.stories) == 1 and sizes == [3, 4, 6, 8, 12]
 
 
 def test_term_index_finds_stories_that_share_heavy_terms():

@@ -39,10 +39,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Sequence
 
 import numpy as np
 
-from .sparse import SparseSum
+from .sparse import SparseSum, dots
 
 Sparse = dict[int, float]
 
@@ -99,9 +100,39 @@ class Weights:
                 self.time, self.gap, self.dated, self.same_language,
                 *(products.get(name, 0.0) for name in FEATURES[len(SIGNALS):]))
 
+    @cached_property
+    def _terms(self) -> tuple[tuple[float, int, int], ...]:
+        """The weighed features as (weight, signal, other signal or -1), zero weights left
+        out: ``score`` without building the tuple of every feature."""
+        pairs = tuple((i, -1) for i in range(len(SIGNALS))) + _PRODUCTS
+        return tuple((w, i, j) for w, (i, j) in zip(self.coefficients, pairs) if w)
+
     def score(self, values: tuple[float, ...]) -> float:
-        """The log-odds that two groups with these average signals tell one story."""
-        return sum(w * v for w, v in zip(self.coefficients, features(values)) if w)
+        """The log-odds that two groups with these average signals tell one story (each
+        value may be an array: the scores of many pairs at once)."""
+        # the sum of w * feature over the features in order, as sum(w * v for w, v in
+        # zip(coefficients, features(values)) if w) gives it
+        return sum([w * values[i] if j < 0 else w * (values[i] * values[j])
+                    for w, i, j in self._terms])
+
+    @cached_property
+    def _term_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        terms = self._terms
+        return (np.array([w for w, _, _ in terms], dtype=float),
+                np.array([i for _, i, _ in terms], dtype=int), np.array([j for _, _, j in terms], dtype=int))
+
+    def scores(self, values: np.ndarray) -> np.ndarray:
+        """``score`` of many pairs at once, the same numbers: ``values`` holds one signal
+        per row (``SIGNALS`` order), each row an array of any shape."""
+        weight, first, second = self._term_arrays
+        if not len(weight):
+            return np.zeros(values.shape[1:])
+        terms = values[first]
+        product = second >= 0
+        terms[product] *= values[second[product]]
+        terms *= weight.reshape((-1,) + (1,) * (values.ndim - 1))
+        # a cumulative sum adds in order, term after term, as score's sum does
+        return np.cumsum(terms, axis=0)[-1]
 
 
 @dataclass
@@ -197,6 +228,34 @@ def signals(a: Group, b: Group, time_scale_days: float) -> tuple[float, ...]:
 def link(a: Group, b: Group, weights: Weights) -> Link:
     values = signals(a, b, weights.time_scale_days)
     return Link(weights.score(values), values, within_window(a, b, weights.window_days))
+
+
+def links(stories: Sequence[Group], b: Group, weights: Weights) -> list[Link]:
+    """``[link(a, b, weights) for a in stories]``, the same numbers, with the sparse dot
+    products of all the stories against ``b`` found in one search (online scores each
+    new article against its candidate stories this way)."""
+    lexical = dots([a.lexical for a in stories], b.lexical)
+    names = dots([a.names for a in stories], b.names)
+    numbers = dots([a.numbers for a in stories], b.numbers)
+    found = []
+    for a, lexical_dot, names_dot, numbers_dot in zip(stories, lexical, names, numbers):
+        pairs = a.size * b.size
+        product = float(a.dense @ b.dense)
+        dense = product / pairs
+        # a one-language sum is the total (the same array): its product is known
+        same_language_dense = sum([product if v is a.dense and other is b.dense else float(v @ other)
+                                   for k, v in a.by_language.items()
+                                   if (other := b.by_language.get(k)) is not None]) / pairs
+        same_language = sum(n * b.languages.get(k, 0) for k, n in a.languages.items()) / pairs
+        cross = dense - same_language_dense if a.by_language and b.by_language else 0.0
+        time, gap, dated = _time_signals(a.days, b.days, weights.time_scale_days)
+        found.append((dense, lexical_dot / pairs, cross, names_dot / pairs, numbers_dot / pairs,
+                      time / pairs, gap / pairs, dated / pairs, same_language))
+    if not found:
+        return []
+    scores = weights.scores(np.array(found).T).tolist()
+    return [Link(score, values, within_window(a, b, weights.window_days))
+            for a, score, values in zip(stories, scores, found)]
 
 
 def joins(a: Group, b: Group, weights: Weights) -> bool:

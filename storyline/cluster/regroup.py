@@ -55,34 +55,60 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
                 links: Mapping[str, set[str]]) -> list[list[int]]:
     """Average linkage over all pairs of ``articles`` (groups of one), as lists of indices."""
     totals = pair_signals(articles, weights)  # signal x article x article, summed per group
-    groups = [[i] for i in range(len(articles))]
+    # Groups keep the index of their first article; a merged group's row and column are
+    # emptied (-inf), so the live ones keep their order and the first maximum is the pair
+    # it would be with the merged rows taken out. A merge changes only the row and column
+    # of the group that grew, so only those are scored again.
+    count = len(articles)
+    groups: list[list[int] | None] = [[i] for i in range(count)]
+    owner = list(range(count))  # article -> the index of its group
+    sizes = np.ones(count)
     first = np.array([np.nan if a.first is None else a.first for a in articles])
     last = first.copy()
     position = {a.key: i for i, a in enumerate(articles)}
     for i, a in enumerate(articles):  # duplicates first, whatever their score
         for j in sorted(position[b] for b in links.get(a.key, ()) if b in position):
-            gi, gj = (next(k for k, g in enumerate(groups) if m in g) for m in (i, j))
-            if gi != gj:
-                totals, first, last = _merge(groups, totals, first, last, min(gi, gj), max(gi, gj))
-    while len(groups) > 1:
-        sizes = np.array([len(g) for g in groups], dtype=float)
-        means = weights.score(tuple(totals / np.outer(sizes, sizes)))
-        np.fill_diagonal(means, -np.inf)
-        apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
-        means[apart > weights.window_days] = -np.inf  # (NaN, undated: never out of window)
-        best = np.unravel_index(int(np.argmax(means)), means.shape)  # first maximum: stable
-        if means[best] < weights.threshold:
+            if owner[i] != owner[j]:
+                _merge(groups, owner, totals, sizes, first, last, *sorted((owner[i], owner[j])))
+    dead = np.array([g is None for g in groups])
+    live = np.flatnonzero(~dead)
+    means = np.full((count, count), -np.inf)
+    means[np.ix_(live, live)] = weights.scores(totals[:, live][:, :, live] / np.outer(
+        sizes[live], sizes[live]))
+    apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
+    means[apart > weights.window_days] = -np.inf  # (NaN, undated: never out of window)
+    np.fill_diagonal(means, -np.inf)
+    remaining = len(live)
+    while remaining > 1:
+        a, b = divmod(int(np.argmax(means)), count)  # the first maximum: stable
+        if means[a, b] < weights.threshold:
             break
-        totals, first, last = _merge(groups, totals, first, last, min(best), max(best))
-    return [sorted(g) for g in groups]
+        a, b = min(a, b), max(a, b)
+        _merge(groups, owner, totals, sizes, first, last, a, b)
+        dead[b] = True
+        remaining -= 1
+        means[b, :] = means[:, b] = -np.inf
+        # the row and the column of the grown group, scored in one call
+        values = np.concatenate([totals[:, a, :], totals[:, :, a]], axis=1)
+        values /= np.concatenate([sizes[a] * sizes, sizes * sizes[a]])
+        scores = weights.scores(values)
+        row, column = scores[:count], scores[count:]
+        row[np.maximum(first[a] - last, last - first[a]) > weights.window_days] = -np.inf
+        column[np.maximum(first - last[a], last[a] - first) > weights.window_days] = -np.inf
+        row[dead] = column[dead] = -np.inf
+        means[a, :] = row
+        means[:, a] = column
+        means[a, a] = -np.inf
+    return [sorted(g) for g in groups if g is not None]
 
 
 def pair_signals(articles: Sequence[Group], weights: Weights) -> np.ndarray:
     """The signals (``linkage.signals``) of every two articles: one matrix per signal."""
     dense = np.stack([a.dense for a in articles]).astype(np.float64)
     similarity = dense @ dense.T
-    language = [next(iter(a.languages), "?") for a in articles]
-    same = np.equal.outer(np.array(language, dtype=object), np.array(language, dtype=object))
+    codes: dict[str, int] = {}
+    language = np.array([codes.setdefault(next(iter(a.languages), "?"), len(codes)) for a in articles])
+    same = np.equal.outer(language, language)
     has_language = np.array([bool(a.by_language) for a in articles])
     cross = np.where(~same & np.outer(has_language, has_language), similarity, 0.0)
     days = np.array([np.nan if a.first is None else a.first for a in articles])
@@ -104,23 +130,25 @@ def _gram(vectors: Sequence[SparseSum]) -> np.ndarray:
     weights = np.concatenate([v.weights for v in vectors] + [np.empty(0, np.float32)])
     owner = np.repeat(np.arange(len(vectors)), [len(v) for v in vectors])
     _, column, counts = np.unique(ids, return_inverse=True, return_counts=True)
-    shared = counts[column] > 1
-    kept_columns, column = np.unique(column[shared], return_inverse=True)
-    rows = np.zeros((len(vectors), max(len(kept_columns), 1)))
-    rows[owner[shared], column] = weights[shared]
+    kept = counts > 1
+    shared = kept[column]
+    renumbered = np.cumsum(kept) - 1  # a shared term's column among the shared terms only
+    rows = np.zeros((len(vectors), max(int(kept.sum()), 1)))
+    rows[owner[shared], renumbered[column[shared]]] = weights[shared]
     products = rows @ rows.T
     np.fill_diagonal(products, 0.0)
     return products
 
 
-def _merge(groups: list[list[int]], totals: np.ndarray, first: np.ndarray, last: np.ndarray,
-           a: int, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fold group ``b`` into group ``a`` (a < b); the signal totals and date spans shrink."""
-    groups[a] += groups.pop(b)
-    totals = totals.copy()
+def _merge(groups: list[list[int] | None], owner: list[int], totals: np.ndarray, sizes: np.ndarray,
+           first: np.ndarray, last: np.ndarray, a: int, b: int) -> None:
+    """Fold group ``b`` into group ``a`` (a < b), in place: the signal totals, sizes and date
+    spans of ``a`` grow, ``b`` is left empty."""
+    for i in groups[b]:
+        owner[i] = a
+    groups[a] += groups[b]
+    groups[b] = None
     totals[:, a, :] += totals[:, b, :]
     totals[:, :, a] += totals[:, :, b]
-    first, last = first.copy(), last.copy()
+    sizes[a] += sizes[b]
     first[a], last[a] = np.fmin(first[a], first[b]), np.fmax(last[a], last[b])
-    keep = np.arange(len(groups) + 1) != b
-    return totals[:, keep][:, :, keep], first[keep], last[keep]
