@@ -250,3 +250,11 @@ def test_online_weighs_early_tfidf_vectors_again_as_the_corpus_grows(tmp_path):
             kept = unpack(story_id, states[story_id].state).lexical
             assert np.array_equal(kept.ids, summed.ids)
             assert np.allclose(kept.weights, summed.weights, atol=1e-5)
+
+
+def test_a_negative_background_says_which_setting(tmp_path):
+    from storyline.errors import SettingsError
+
+    with Engine(db=str(tmp_path / "bad.db"), background_documents=-1, cards=False) as engine:
+        with pytest.raises(SettingsError, match="background_documents.*0 or more"):
+            engine.ingest_documents(_generated_reports(2))
