@@ -23,8 +23,8 @@ from .cluster.sparse import SparseSum
 from .cluster import pair_model
 from .dedup import DupCandidate, band_keys, exact_key, is_near_duplicate, signature
 from .embed import (DocumentFrequencies, Embedder, LexicalVectorizer, SparseVector,
-                    UniversalSentenceEncoder, article_text_for_embedding, name_keys, names,
-                    numbers)
+                    UniversalSentenceEncoder, article_text_for_embedding, names, numbers,
+                    weighted_name_keys)
 from .embed.worker import EmbeddingWorker, Pending
 from .errors import SettingsError
 from .store import FeatureRow, StoryRow
@@ -78,8 +78,8 @@ class StoryBuilder:
         self.vectorizer = LexicalVectorizer(max_body_chars=settings["lexical_chars"],
                                             background_documents=settings["background_documents"])
         self._online: OnlineClusterer | None = None
-        # articles' term counts (ids, counts, language), kept for _reweigh while it may come
-        self._terms_of: dict[str, tuple[np.ndarray, np.ndarray, str | None]] = {}
+        # articles' term counts and names, kept for _reweigh while it may come
+        self._terms_of: dict[str, _Counted] = {}
         self._encoder = EmbeddingWorker(self.embedder)  # a process, started on first use
 
     # -- features ------------------------------------------------------------------------
@@ -97,20 +97,29 @@ class StoryBuilder:
         """Lexical, name and number vectors (the document frequencies count these articles),
         and the number of documents counted."""
         terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
-        frequencies = self._frequencies_with(terms)
-        if frequencies.documents <= REWEIGH_AT[-1]:
-            for article, counts in zip(articles, terms):
-                self._terms_of[article.article_id] = (
-                    np.fromiter(counts, dtype=np.int32, count=len(counts)),
-                    np.fromiter(counts.values(), dtype=np.float32, count=len(counts)), article.language)
+        # the lexical window: a long crawled page's tail is teasers of other stories
+        found_names = [names(f"{a.title or ''}\n{a.text[:self.settings['lexical_chars']]}")
+                       for a in articles]
+        frequencies = self._frequencies_with(terms, self._name_term_ids(found_names))
         sparse = []
-        for article, term_weights in zip(articles, terms):
+        for article, term_weights, found in zip(articles, terms, found_names):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies,
                                                         article.language).to_dict()
-            # the lexical window: a long crawled page's tail is teasers of other stories
             text = f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
-            sparse.append((lexical, _hashed(name_keys(names(text))), _hashed(numbers(text))))
+            sparse.append((lexical, self._names_vector(found, frequencies, article.language),
+                           _hashed(numbers(text))))
+            if frequencies.documents <= REWEIGH_AT[-1]:
+                self._terms_of[article.article_id] = _Counted.of(term_weights, found, article.language)
         return sparse, frequencies.documents
+
+    def _names_vector(self, found: frozenset[str], frequencies: DocumentFrequencies,
+                      language: str | None) -> dict[int, float]:
+        """The names' keys as a unit vector, each weighted by the IDF of its word: sharing
+        a rare name ("Marksville") says more than sharing a common one ("Chicago"). The
+        words' frequencies must be in ``frequencies`` (``_name_term_ids``)."""
+        words = sorted({word for name in found for word in name.split()})
+        idf = dict(zip(words, self.vectorizer.idf_of(words, frequencies, language).tolist()))
+        return _unit_hashed(weighted_name_keys(found, idf.__getitem__))
 
     def _groups(self, articles: Sequence[Article], dense: Pending,
                 sparse: list[tuple[dict, dict, dict]]) -> list[Group]:
@@ -139,13 +148,19 @@ class StoryBuilder:
         """Stop the embedding worker, if one was started."""
         self._encoder.close()
 
-    def _frequencies_with(self, terms: list[dict[int, float]]) -> DocumentFrequencies:
+    def _name_term_ids(self, found_names: Sequence[frozenset[str]]) -> set[int]:
+        return {self.vectorizer.term_id(word) for found in found_names for name in found
+                for word in name.split()}
+
+    def _frequencies_with(self, terms: list[dict[int, float]], also: set[int]) -> DocumentFrequencies:
+        """Count these documents' terms, then read the frequencies of their terms and of
+        ``also`` (their names' words)."""
         counts: dict[int, int] = {}
         for document in terms:
             for term in document:
                 counts[term] = counts.get(term, 0) + 1
         self.store.df_update(counts, len(terms))
-        return self._frequencies_of(counts)
+        return self._frequencies_of(counts.keys() | also)
 
     def _frequencies_of(self, terms) -> DocumentFrequencies:
         """The stored document frequencies of ``terms`` (the terms a batch needs suffice)."""
@@ -229,33 +244,38 @@ class StoryBuilder:
         """Weigh every stored article's TF-IDF vector again with the document frequencies
         of now, and sum the stories' lexical states anew (memberships stay as they are;
         see ``REWEIGH_AT``). Features and states are replaced in one transaction."""
-        terms: dict[str, tuple[dict[int, float], str | None]] = {}
+        counted: dict[str, _Counted] = {}
         for row in self.store.iter_features():
             if row.article_id in self._terms_of:  # counted in this process
-                ids, counts, language = self._terms_of[row.article_id]
-                terms[row.article_id] = dict(zip(ids.tolist(), counts.tolist())), language
+                counted[row.article_id] = self._terms_of[row.article_id]
             elif (article := self.store.article(row.article_id)) is not None:
-                terms[row.article_id] = (self.vectorizer.terms(article.title, article.text, article.language),
-                                         article.language)
-        frequencies = self._frequencies_of({t for counts, _ in terms.values() for t in counts})
-        lexical = {article_id: self.vectorizer.vector_from_terms(counts, frequencies, language).to_dict()
-                   for article_id, (counts, language) in terms.items()}
+                text = f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
+                counted[row.article_id] = _Counted.of(
+                    self.vectorizer.terms(article.title, article.text, article.language),
+                    names(text), article.language)
+        frequencies = self._frequencies_of({t for c in counted.values() for t in c.ids.tolist()}
+                                           | self._name_term_ids([c.names for c in counted.values()]))
+        vectors = {article_id: (self.vectorizer.vector_from_terms(c.terms(), frequencies, c.language).to_dict(),
+                                self._names_vector(c.names, frequencies, c.language))
+                   for article_id, c in counted.items()}
         if frequencies.documents > REWEIGH_AT[-1]:
             self._terms_of.clear()  # the last time
         states, stored = [], self.store.story_states()
         for story_id, members in self.store.story_members(list(stored)).items():
-            if not all(a in lexical for a in members):
+            if not all(a in vectors for a in members):
                 continue  # a member stored before features were: the story keeps its sums
             story = unpack(story_id, stored[story_id].state)
-            story.lexical = SparseSum.of({})
+            story.lexical, story.names = SparseSum.of({}), SparseSum.of({})
             for article_id in members:
-                story.lexical = story.lexical.plus(SparseSum.of(lexical[article_id]))
+                lexical, keys = vectors[article_id]
+                story.lexical = story.lexical.plus(SparseSum.of(lexical))
+                story.names = story.names.plus(SparseSum.of(keys))
             states.append((story_id, pack(story)))
-        self.store.save_reweighed(
-            [(article_id, _pack_sparse(vector)) for article_id, vector in lexical.items()], states)
+        self.store.save_reweighed([(article_id, _pack_sparse(lexical), _pack_sparse(keys))
+                                   for article_id, (lexical, keys) in vectors.items()], states)
         self._online = None  # restored from the new states when next needed
-        logger.info("weighed %d TF-IDF vectors and %d stories again at %d documents",
-                    len(lexical), len(states), frequencies.documents)
+        logger.info("weighed %d articles' TF-IDF and name vectors and %d stories again at %d documents",
+                    len(vectors), len(states), frequencies.documents)
 
     def _assign_all(self, online: OnlineClusterer, groups: list[Group], linked: dict[str, set[str]],
                     stored: dict[str, str]) -> dict[str, float]:
@@ -368,6 +388,32 @@ def _hashed(keys: frozenset[str]) -> dict[int, float]:
         return {}
     weight = 1.0 / np.sqrt(len(keys))
     return {zlib.crc32(k.encode("utf-8")) & 0x7FFFFFFF: weight for k in sorted(keys)}  # int32 ids
+
+
+def _unit_hashed(weights: dict[str, float]) -> dict[int, float]:
+    """Weighted keys as a unit vector over hashed ids (as ``_hashed``, with weights)."""
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    if not norm:
+        return {}
+    return {zlib.crc32(k.encode("utf-8")) & 0x7FFFFFFF: w / norm for k, w in sorted(weights.items())}
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What re-weighing needs of an article: its term counts (compactly), names, language."""
+
+    ids: np.ndarray
+    counts: np.ndarray
+    names: frozenset[str]
+    language: str | None
+
+    @classmethod
+    def of(cls, terms: dict[int, float], found: frozenset[str], language: str | None) -> _Counted:
+        return cls(np.fromiter(terms, dtype=np.int32, count=len(terms)),
+                   np.fromiter(terms.values(), dtype=np.float32, count=len(terms)), found, language)
+
+    def terms(self) -> dict[int, float]:
+        return dict(zip(self.ids.tolist(), self.counts.tolist()))
 
 
 def _probability(log_odds: float) -> float:

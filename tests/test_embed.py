@@ -327,6 +327,18 @@ def test_different_names_do_not_overlap():
     assert name_overlap(names("Reports say Merkel spoke."), names("Reports say Putin spoke.")) == 0.0
 
 
+def test_weighted_name_keys_are_the_name_keys_with_each_word_s_weight():
+    from storyline.embed import weighted_name_keys
+
+    found = names("Jeremy Mardis died in Marksville, the Louisiana State Police said of the "
+                  "shooting. Vladimir Putin and the Bank of America were not involved.")
+    rarity = {"marksville": 9.0, "mardis": 8.0}
+    weighted = weighted_name_keys(found, lambda word: rarity.get(word, 1.0))
+    assert weighted.keys() == name_keys(found)
+    assert weighted["marksville"] == 9.0 and weighted["putin"] == 1.0
+    assert weighted["~mrts"] == 8.0  # a word's sound keys weigh what the word weighs
+
+
 def test_transliteration_and_skeletons():
     assert to_latin("Владимир Путин") == "vladimir putin"
     assert to_latin("Τσίπρας") == "tsipras"

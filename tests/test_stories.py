@@ -240,16 +240,17 @@ def test_online_weighs_early_tfidf_vectors_again_as_the_corpus_grows(tmp_path):
         now = builder.vectorizer.vector_from_terms(terms, builder._frequencies_of(terms), "en").to_dict()
         assert late.keys() == now.keys()
         assert all(late[t] == pytest.approx(now[t], abs=1e-6) for t in now)
-        # each story's lexical sum is the sum of its members' stored vectors
+        # each story's lexical and name sums are the sums of its members' stored vectors
         rows = store.features(d.content_hash for d in docs)
         states = store.story_states()
         for story_id, members in store.story_members(list(states)).items():
-            summed = SparseSum.of({})
-            for member in members:
-                summed = summed.plus(SparseSum.of(_unpack_sparse(rows[member].lexical)))
-            kept = unpack(story_id, states[story_id].state).lexical
-            assert np.array_equal(kept.ids, summed.ids)
-            assert np.allclose(kept.weights, summed.weights, atol=1e-5)
+            for field in ("lexical", "names"):
+                summed = SparseSum.of({})
+                for member in members:
+                    summed = summed.plus(SparseSum.of(_unpack_sparse(getattr(rows[member], field))))
+                kept = getattr(unpack(story_id, states[story_id].state), field)
+                assert np.array_equal(kept.ids, summed.ids)
+                assert np.allclose(kept.weights, summed.weights, atol=1e-5)
 
 
 def test_a_negative_background_says_which_setting(tmp_path):

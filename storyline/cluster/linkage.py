@@ -7,7 +7,8 @@ model fitted on same-story and different-story pairs (benchmarks/stories/fit_pai
     lexical    cosine of their hashed TF-IDF vectors
     cross      their dense cosine when the two are in different languages, else 0
                (TF-IDF means nothing between two languages: this stands in for it)
-    names      cosine of their name-key vectors (names compared across spellings)
+    names      cosine of their name-key vectors (names compared across spellings, each
+               word weighted by its IDF: a rare name says more than a common one)
     numbers    cosine of their number vectors (death tolls, prices, years)
     time       exp(-days apart / time_scale) when both are dated, else 0 (the news cycle)
     gap        log(1 + days apart) when both are dated, else 0 (follow-ups weeks later)

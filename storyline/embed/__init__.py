@@ -16,7 +16,7 @@ from .dense import Embedder, NullEmbedder, UniversalSentenceEncoder, normalise_r
 from .frequencies import DocumentFrequencies
 from .latin import strip_accents, to_latin
 from .lexical import LexicalVectorizer, tokenize
-from .names import key_overlap, name_keys, name_overlap, names
+from .names import key_overlap, name_keys, name_overlap, names, weighted_name_keys
 from .numeric import numbers
 from .phonetic import consonant_skeleton, phonetic_keys
 from .sparse import SparseVector, centroid, cosine
@@ -26,6 +26,6 @@ __all__ = [
     "Embedder", "NullEmbedder", "UniversalSentenceEncoder", "normalise_rows",
     "article_text_for_embedding",
     "LexicalVectorizer", "DocumentFrequencies", "SparseVector", "cosine", "centroid", "tokenize",
-    "names", "name_overlap", "name_keys", "key_overlap", "numbers",
+    "names", "name_overlap", "name_keys", "key_overlap", "weighted_name_keys", "numbers",
     "to_latin", "strip_accents", "consonant_skeleton", "phonetic_keys",
 ]

@@ -16,6 +16,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -112,12 +113,22 @@ class LexicalVectorizer:
         if self.sublinear_tf:
             # 1 + log(tf) for tf >= 1; a fractional (down-weighted title) count stays as is
             tf = np.where(tf >= 1.0, 1.0 + np.log(np.maximum(tf, 1.0)), tf)
-        shares = document_shares(language, self.dimension) if self.background_documents else None
-        idf = frequencies.idf(indices, self.background_documents if shares is not None else 0.0,
-                              None if shares is None else shares[indices])
-        weights = (tf * idf).astype(np.float32)
+        weights = (tf * self._idf(indices, frequencies, language)).astype(np.float32)
         keep = weights > 0
         return SparseVector(indices[keep], weights[keep]).normalised()
+
+    def idf_of(self, words: Sequence[str], frequencies: DocumentFrequencies,
+               language: str | None = None) -> np.ndarray:
+        """The IDF weight of each word (a token as ``tokenize`` gives it) in this corpus."""
+        indices = np.fromiter((self.term_id(w) for w in words), dtype=np.int64, count=len(words))
+        return self._idf(indices, frequencies, language)
+
+    def _idf(self, indices: np.ndarray, frequencies: DocumentFrequencies,
+             language: str | None) -> np.ndarray:
+        shares = document_shares(language, self.dimension) if self.background_documents else None
+        if shares is None:
+            return frequencies.idf(indices)
+        return frequencies.idf(indices, self.background_documents, shares[indices])
 
     def vector(self, title: str | None, text: str, frequencies: DocumentFrequencies,
                language: str | None = None) -> SparseVector:

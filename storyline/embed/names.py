@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .latin import to_latin as _to_latin
 from .phonetic import phonetic_keys
@@ -26,7 +26,7 @@ from .stopwords import stopwords_for
 
 to_latin = lru_cache(maxsize=200_000)(_to_latin)  # a memo of a pure function: words recur
 
-__all__ = ["names", "name_overlap", "name_keys", "key_overlap"]
+__all__ = ["names", "name_overlap", "name_keys", "key_overlap", "weighted_name_keys"]
 
 _WORD = re.compile(r"[^\W_]+")
 # What may sit between two words of one name: a space, a hyphen, an apostrophe.
@@ -193,6 +193,21 @@ def name_keys(found: Iterable[str]) -> frozenset[str]:
     for name in found:
         keys |= _keys_of(name)
     return frozenset(keys)
+
+
+def weighted_name_keys(found: Iterable[str], weight: Callable[[str], float]) -> dict[str, float]:
+    """``name_keys`` with a weight each: a word's spelling and its phonetic keys weigh
+    ``weight(word)`` (how rare the word is: "Marksville" tells a story apart, "Chicago"
+    hardly), the most of those words where keys coincide."""
+    keys: dict[str, float] = {}
+    for name in found:
+        for word in name.split():
+            if word in _CONNECTORS:
+                continue
+            value = weight(word)
+            for key in ([word] if len(word) > 1 else []) + ["~" + k for k in phonetic_keys(word)]:
+                keys[key] = max(keys.get(key, 0.0), value)
+    return keys
 
 
 def name_overlap(a: Iterable[str], b: Iterable[str]) -> float:

@@ -190,11 +190,12 @@ class Store(ABC):
         """Replace every story and membership, in one transaction (batch re-clustering)."""
 
     @abstractmethod
-    def save_reweighed(self, lexical: Sequence[tuple[str, bytes]],
+    def save_reweighed(self, features: Sequence[tuple[str, bytes, bytes]],
                        states: Sequence[tuple[str, bytes]]) -> None:
-        """In one transaction: replace the lexical vectors of articles (``(article_id,
-        blob)``) and the states of stories (``(story_id, state)``) summed from them, when
-        TF-IDF weights are computed again. Memberships, sizes and dates do not change."""
+        """In one transaction: replace the lexical and name vectors of articles
+        (``(article_id, lexical, names)``) and the states of stories (``(story_id,
+        state)``) summed from them, when IDF weights are computed again. Memberships,
+        sizes and dates do not change."""
 
     @abstractmethod
     def story_states(self) -> dict[str, StoryRow]:

@@ -73,11 +73,11 @@ class SQLiteStoriesMixin:
         logger.debug("saved %d stories, %d memberships, deleted %d stories",
                      len(stories), len(members), len(deleted))
 
-    def save_reweighed(self, lexical: Sequence[tuple[str, bytes]],
+    def save_reweighed(self, features: Sequence[tuple[str, bytes, bytes]],
                        states: Sequence[tuple[str, bytes]]) -> None:
         with self._transaction() as conn:
-            conn.executemany("UPDATE features SET lexical = ? WHERE article_id = ?",
-                             ((blob, article_id) for article_id, blob in lexical))
+            conn.executemany("UPDATE features SET lexical = ?, names = ? WHERE article_id = ?",
+                             ((lexical, names, article_id) for article_id, lexical, names in features))
             conn.executemany("UPDATE stories SET state = ? WHERE story_id = ?",
                              ((state, story_id) for story_id, state in states))
 
