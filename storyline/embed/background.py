@@ -67,13 +67,19 @@ def _shares(code: str, dimension: int) -> np.ndarray:
     from .lexical import hashed_term, tokenize  # lexical imports this module
 
     shares = np.zeros(dimension, dtype=np.float32)
-    for word, frequency in wordfreq.get_frequency_dict(code, "best").items():
+    # The list file read directly: wordfreq's own readers keep every list they read in
+    # memory for good (about 40 MB a language). Bucket i holds the words of frequency
+    # 10^(-i/100), commonest first.
+    buckets = wordfreq.read_cBpack(wordfreq.available_languages("best")[code])
+    for index, words in enumerate(buckets):
+        frequency = wordfreq.cB_to_freq(-index)
         if frequency < _RAREST:
-            continue
+            break
         # a word that makes up f of all words is in 1 - exp(-f * n) of n-word documents
         share = -math.expm1(-frequency * WORDS_PER_DOCUMENT)
-        for token in tokenize(word, code):
-            term = hashed_term(token, dimension)
-            shares[term] = max(shares[term], share)  # hashed ids collide: keep the commoner
+        for word in words:
+            for token in tokenize(word, code):
+                term = hashed_term(token, dimension)
+                shares[term] = max(shares[term], share)  # hashed ids collide: keep the commoner
     shares.setflags(write=False)
     return shares
