@@ -205,9 +205,15 @@ def weighted_name_keys(found: Iterable[str], weight: Callable[[str], float]) -> 
             if word in _CONNECTORS:
                 continue
             value = weight(word)
-            for key in ([word] if len(word) > 1 else []) + ["~" + k for k in phonetic_keys(word)]:
+            for key in _word_keys(word):
                 keys[key] = max(keys.get(key, 0.0), value)
     return keys
+
+
+@lru_cache(maxsize=65536)  # names recur from article to article
+def _word_keys(word: str) -> tuple[str, ...]:
+    """A name word's keys: its spelling (two letters or more) and its phonetic keys."""
+    return tuple(([word] if len(word) > 1 else []) + sorted("~" + k for k in phonetic_keys(word)))
 
 
 def name_overlap(a: Iterable[str], b: Iterable[str]) -> float:
