@@ -97,20 +97,23 @@ class StoryBuilder:
         """Lexical, name and number vectors (the document frequencies count these articles),
         and the number of documents counted."""
         terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
-        # the lexical window: a long crawled page's tail is teasers of other stories
-        found_names = [names(f"{a.title or ''}\n{a.text[:self.settings['lexical_chars']]}")
-                       for a in articles]
+        texts = [self._lexical_window(a) for a in articles]
+        found_names = [names(text) for text in texts]
         frequencies = self._frequencies_with(terms, self._name_term_ids(found_names))
         sparse = []
-        for article, term_weights, found in zip(articles, terms, found_names):
+        for article, term_weights, found, text in zip(articles, terms, found_names, texts):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies,
                                                         article.language).to_dict()
-            text = f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
             sparse.append((lexical, self._names_vector(found, frequencies, article.language),
                            _hashed(numbers(text))))
             if frequencies.documents <= REWEIGH_AT[-1]:
                 self._terms_of[article.article_id] = _Counted.of(term_weights, found, article.language)
         return sparse, frequencies.documents
+
+    def _lexical_window(self, article: Article) -> str:
+        """Title and the start of the body, where names and numbers are read (a long
+        crawled page's tail is teasers of other stories)."""
+        return f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
 
     def _names_vector(self, found: frozenset[str], frequencies: DocumentFrequencies,
                       language: str | None) -> dict[int, float]:
@@ -249,10 +252,9 @@ class StoryBuilder:
             if row.article_id in self._terms_of:  # counted in this process
                 counted[row.article_id] = self._terms_of[row.article_id]
             elif (article := self.store.article(row.article_id)) is not None:
-                text = f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
                 counted[row.article_id] = _Counted.of(
                     self.vectorizer.terms(article.title, article.text, article.language),
-                    names(text), article.language)
+                    names(self._lexical_window(article)), article.language)
         frequencies = self._frequencies_of({t for c in counted.values() for t in c.ids.tolist()}
                                            | self._name_term_ids([c.names for c in counted.values()]))
         vectors = {article_id: (self.vectorizer.vector_from_terms(c.terms(), frequencies, c.language).to_dict(),

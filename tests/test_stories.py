@@ -225,10 +225,12 @@ def test_online_weighs_early_tfidf_vectors_again_as_the_corpus_grows(tmp_path):
     from storyline.storybuilder import _unpack_sparse
 
     docs = _generated_reports(80)
+    first = docs[0].content_hash
     with Engine(db=str(tmp_path / "grown.db"), batch_size=16, cards=False) as engine:
         engine.ingest_documents(docs[:16])
-        first = docs[0].content_hash
         early = _unpack_sparse(engine.store.features([first])[first].lexical)
+    # a new process: the first 16 are read from the store, the others from memory
+    with Engine(db=str(tmp_path / "grown.db"), batch_size=16, cards=False) as engine:
         engine.ingest_documents(docs[16:])  # the corpus passes 64 articles: weighed again
         store, builder = engine.store, engine.story_builder
         article = store.article(first)

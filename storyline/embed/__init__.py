@@ -4,9 +4,11 @@
   (``Embedder``, ``UniversalSentenceEncoder``, ``NullEmbedder``,
   ``article_text_for_embedding``);
 - lexical hashed TF-IDF vectors (``LexicalVectorizer``, ``DocumentFrequencies``,
-  ``SparseVector``, ``cosine``, ``centroid``);
+  ``SparseVector``, ``cosine``, ``centroid``), their IDF helped by general word
+  frequencies of the article's language (``background``);
 - names compared across languages and scripts (``names``, ``name_overlap``,
-  ``name_keys``, ``key_overlap``) and normalised numbers (``numbers``).
+  ``name_keys``, ``key_overlap``, ``weighted_name_keys``) and normalised numbers
+  (``numbers``).
 
 Nothing here opens the store or keeps state between calls: document frequencies are a
 value the caller passes in and persists (``DocumentFrequencies.to_bytes``).
