@@ -210,19 +210,25 @@ class Link:
                 **{name: round(value, 4) for name, value in zip(SIGNALS, self.signals)}}
 
 
-def signals(a: Group, b: Group, time_scale_days: float) -> tuple[float, ...]:
-    """The average over all member pairs of each signal in ``SIGNALS``."""
+def signals(a: Group, b: Group, time_scale_days: float,
+            sparse_dots: tuple[float, float, float] | None = None) -> tuple[float, ...]:
+    """The average over all member pairs of each signal in ``SIGNALS``. ``sparse_dots``
+    are the lexical, name and number dot products if already known (``links``)."""
     pairs = a.size * b.size
-    dense = float(a.dense @ b.dense) / pairs
-    same_language_dense = sum(float(v @ b.by_language[k]) for k, v in a.by_language.items()
-                              if k in b.by_language) / pairs
+    product = float(a.dense @ b.dense)
+    dense = product / pairs
+    # a one-language sum is the total (the same array): its product is known
+    same_language_dense = sum([product if v is a.dense and other is b.dense else float(v @ other)
+                               for k, v in a.by_language.items()
+                               if (other := b.by_language.get(k)) is not None]) / pairs
     same_language = sum(n * b.languages.get(k, 0) for k, n in a.languages.items()) / pairs
     # Between two languages TF-IDF sees only the names and numbers they share, so the
     # cross-language pairs bring their dense similarity as a signal of its own.
     cross = dense - same_language_dense if a.by_language and b.by_language else 0.0
-    lexical = a.lexical.dot(b.lexical) / pairs
+    lexical, names, numbers = sparse_dots or (a.lexical.dot(b.lexical), a.names.dot(b.names),
+                                              a.numbers.dot(b.numbers))
     time, gap, dated = _time_signals(a.days, b.days, time_scale_days)
-    return (dense, lexical, cross, a.names.dot(b.names) / pairs, a.numbers.dot(b.numbers) / pairs,
+    return (dense, lexical / pairs, cross, names / pairs, numbers / pairs,
             time / pairs, gap / pairs, dated / pairs, same_language)
 
 
@@ -238,20 +244,8 @@ def links(stories: Sequence[Group], b: Group, weights: Weights) -> list[Link]:
     lexical = dots([a.lexical for a in stories], b.lexical)
     names = dots([a.names for a in stories], b.names)
     numbers = dots([a.numbers for a in stories], b.numbers)
-    found = []
-    for a, lexical_dot, names_dot, numbers_dot in zip(stories, lexical, names, numbers):
-        pairs = a.size * b.size
-        product = float(a.dense @ b.dense)
-        dense = product / pairs
-        # a one-language sum is the total (the same array): its product is known
-        same_language_dense = sum([product if v is a.dense and other is b.dense else float(v @ other)
-                                   for k, v in a.by_language.items()
-                                   if (other := b.by_language.get(k)) is not None]) / pairs
-        same_language = sum(n * b.languages.get(k, 0) for k, n in a.languages.items()) / pairs
-        cross = dense - same_language_dense if a.by_language and b.by_language else 0.0
-        time, gap, dated = _time_signals(a.days, b.days, weights.time_scale_days)
-        found.append((dense, lexical_dot / pairs, cross, names_dot / pairs, numbers_dot / pairs,
-                      time / pairs, gap / pairs, dated / pairs, same_language))
+    found = [signals(a, b, weights.time_scale_days, sparse)
+             for a, *sparse in zip(stories, lexical, names, numbers)]
     if not found:
         return []
     scores = weights.scores(np.array(found).T).tolist()
