@@ -238,10 +238,18 @@ class StoryBuilder:
         with threadpool_limits(self.settings["threads"]):  # BLAS threads beyond cores thrash
             scores = self._assign_all(online, groups, linked, stored)
         changed = self._save_online(online, scores)
-        before = started.documents - len(started.articles)
-        if any(before < size <= started.documents for size in REWEIGH_AT):
+        if self._reweighing_due(started.documents):
             self._reweigh()
         return changed
+
+    def _reweighing_due(self, documents: int) -> bool:
+        """Whether the corpus has reached a size of ``REWEIGH_AT`` that no re-weighing
+        has seen. The store records each re-weighing, so one a crash or a kill cut off
+        is made up by the next batch of any later run."""
+        due = max((size for size in REWEIGH_AT if size <= documents), default=0)
+        # past twice the last size, a store that never re-weighed (filled by another
+        # version) keeps its vectors: re-weighing them all would cost more than it brings
+        return due > self.store.reweighed_at() and documents < 2 * REWEIGH_AT[-1]
 
     def _reweigh(self) -> None:
         """Weigh every stored article's TF-IDF vector again with the document frequencies
@@ -274,7 +282,8 @@ class StoryBuilder:
                 story.names = story.names.plus(SparseSum.of(keys))
             states.append((story_id, pack(story)))
         self.store.save_reweighed([(article_id, _pack_sparse(lexical), _pack_sparse(keys))
-                                   for article_id, (lexical, keys) in vectors.items()], states)
+                                   for article_id, (lexical, keys) in vectors.items()], states,
+                                  frequencies.documents)
         self._online = None  # restored from the new states when next needed
         logger.info("weighed %d articles' TF-IDF and name vectors and %d stories again at %d documents",
                     len(vectors), len(states), frequencies.documents)

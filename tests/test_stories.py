@@ -255,6 +255,32 @@ def test_online_weighs_early_tfidf_vectors_again_as_the_corpus_grows(tmp_path):
                 assert np.allclose(kept.weights, summed.weights, atol=1e-5)
 
 
+def test_a_reweighing_cut_off_by_a_kill_is_made_up_after_a_restart(tmp_path, monkeypatch):
+    from storyline.storybuilder import StoryBuilder, _unpack_sparse
+
+    docs = _generated_reports(72)
+    first = docs[0].content_hash
+    db = str(tmp_path / "killed.db")
+
+    def killed(self):
+        raise KeyboardInterrupt  # the process dies after saving the batch that crossed 64
+
+    with monkeypatch.context() as patch:
+        patch.setattr(StoryBuilder, "_reweigh", killed)
+        with pytest.raises(KeyboardInterrupt):
+            with Engine(db=db, batch_size=16, cards=False) as engine:
+                engine.ingest_documents(docs[:70])
+    with Engine(db=db, batch_size=16, cards=False) as engine:
+        store = engine.store
+        assert store.reweighed_at() == 0
+        early = _unpack_sparse(store.features([first])[first].lexical)
+        engine.ingest_documents(docs[70:])
+        assert store.reweighed_at() == store.df_load([])[1] == 72
+        assert _unpack_sparse(store.features([first])[first].lexical) != early
+        engine.ingest_documents(docs[:1])  # the same article again: no new re-weighing
+        assert store.reweighed_at() == 72
+
+
 def test_a_negative_background_says_which_setting(tmp_path):
     from storyline.errors import SettingsError
 

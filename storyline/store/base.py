@@ -191,11 +191,16 @@ class Store(ABC):
 
     @abstractmethod
     def save_reweighed(self, features: Sequence[tuple[str, bytes, bytes]],
-                       states: Sequence[tuple[str, bytes]]) -> None:
+                       states: Sequence[tuple[str, bytes]], documents: int) -> None:
         """In one transaction: replace the lexical and name vectors of articles
         (``(article_id, lexical, names)``) and the states of stories (``(story_id,
-        state)``) summed from them, when IDF weights are computed again. Memberships,
-        sizes and dates do not change."""
+        state)``) summed from them, when IDF weights are computed again, and record that
+        this was done at ``documents`` documents (``reweighed_at``). Memberships, sizes
+        and dates do not change."""
+
+    @abstractmethod
+    def reweighed_at(self) -> int:
+        """The corpus size of the last ``save_reweighed``, 0 if there was none."""
 
     @abstractmethod
     def story_states(self) -> dict[str, StoryRow]:

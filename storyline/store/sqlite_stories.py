@@ -26,6 +26,8 @@ from .story_write import (delete_empty_stories, refresh_stories, upsert_members,
 
 logger = logging.getLogger(__name__)
 
+#: the counters row holding the corpus size of the last re-weighing (``save_reweighed``)
+_REWEIGHED = "reweighed_documents"
 _STORY_ROW_SELECT = "SELECT story_id, size, first_day, last_day, state FROM stories"
 _UPSERT_STORY = (
     "INSERT INTO stories (story_id, first_day, last_day, state, updated_at) "
@@ -74,12 +76,20 @@ class SQLiteStoriesMixin:
                      len(stories), len(members), len(deleted))
 
     def save_reweighed(self, features: Sequence[tuple[str, bytes, bytes]],
-                       states: Sequence[tuple[str, bytes]]) -> None:
+                       states: Sequence[tuple[str, bytes]], documents: int) -> None:
         with self._transaction() as conn:
             conn.executemany("UPDATE features SET lexical = ?, names = ? WHERE article_id = ?",
                              ((lexical, names, article_id) for article_id, lexical, names in features))
             conn.executemany("UPDATE stories SET state = ? WHERE story_id = ?",
                              ((state, story_id) for story_id, state in states))
+            conn.execute("INSERT INTO counters (name, value) VALUES (?, ?) "
+                         "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                         (_REWEIGHED, documents))
+
+    def reweighed_at(self) -> int:
+        with self._snapshot() as conn:
+            row = conn.execute("SELECT value FROM counters WHERE name = ?", (_REWEIGHED,)).fetchone()
+        return row[0] if row else 0
 
     def replace_all_stories(self, stories: Sequence[StoryRow],
                             members: Sequence[Membership]) -> None:
