@@ -13,9 +13,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+
 from .cluster import link
 from .engine import Engine
-from .eval import clustering_report, load_cluster_dataset, load_pairs, pearson, spearman
+from .eval import EvalPair, clustering_report, load_cluster_dataset, load_pairs, pearson, spearman
+from .similarity import PairScorer, SimilarityModel
 from .types import Article
 
 
@@ -49,26 +52,44 @@ def evaluate_clustering(path: str, mode: str = "batch", *, parts: Callable[[str]
     return result
 
 
-def evaluate_pairs(path: str, **settings: Any) -> dict[str, Any]:
-    """Correlate the same-story score of article pairs with human judgements (SemEval 2022
-    task 8: Overall 1 = same story ... 4 = different), for same-language and all pairs."""
+def evaluate_pairs(path: str, model: SimilarityModel | None = None, *,
+                   progress: Callable[[int], None] = lambda n: None, **settings: Any) -> dict[str, Any]:
+    """Correlate the graded same-story score (``storyline.similarity``) of article pairs
+    with human judgements (SemEval 2022 task 8: Overall 1 = same story ... 4 = different),
+    for same-language and all pairs; ``pair_model`` gives the same for the clustering's
+    own pair probability."""
+    started = time.perf_counter()
+    pairs, values, probabilities = pair_features(path, progress=progress, **settings)
+    model = model or SimilarityModel.load()
+    scores = dict(zip((p.pair_id for p in pairs), ((4.0 - model.overall(values)) / 3.0).tolist()))
+    clustering = dict(zip((p.pair_id for p in pairs), probabilities))
+    return {"file": str(path), "pairs": len(load_pairs(Path(path))), "scored": len(scores),
+            "seconds": round(time.perf_counter() - started, 1),
+            "same_language": _correlations([p for p in pairs if p.same_language], scores),
+            "all": _correlations(pairs, scores),
+            "pair_model": {"same_language": _correlations([p for p in pairs if p.same_language], clustering),
+                           "all": _correlations(pairs, clustering)}}
+
+
+def pair_features(path: str, *, progress: Callable[[int], None] = lambda n: None,
+                  **settings: Any) -> tuple[list[EvalPair], np.ndarray, list[float]]:
+    """The pairs of a ``pairs.jsonl`` file whose two articles both survive cleaning, the
+    rows of ``similarity.FEATURES`` for them, and the clustering pair model's probability
+    that each is one story; the real pipeline in a temporary store."""
     pairs = load_pairs(Path(path))
-    scores: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="storyline-eval-") as folder:
-        with Engine(db=str(Path(folder) / "pairs.db"), cluster=False, **settings) as engine:
-            started = time.perf_counter()
+        with Engine(db=str(Path(folder) / "pairs.db"), cluster=False, **{"cards": False, **settings}) as engine:
             engine.ingest_documents([d for p in pairs for d in (p.first, p.second)], sources=[path])
             articles = {a.article_id: a for a in _stored(engine, pairs)}
-            groups = {g.key: g for g in engine.story_builder.features(list(articles.values()))}
-            weights = engine.story_builder.weights
-            for pair in pairs:
-                a, b = groups.get(pair.first.content_hash), groups.get(pair.second.content_hash)
-                if a is not None and b is not None:  # the probability of one story, 0..1
-                    scores[pair.pair_id] = 1.0 / (1.0 + math.exp(weights.threshold - link(a, b, weights).score))
-            seconds = time.perf_counter() - started
-    return {"file": str(path), "pairs": len(pairs), "scored": len(scores), "seconds": round(seconds, 1),
-            "same_language": _correlations([p for p in pairs if p.same_language], scores),
-            "all": _correlations(pairs, scores)}
+            kept = [p for p in pairs if p.first.content_hash in articles and p.second.content_hash in articles]
+            both = [(articles[p.first.content_hash], articles[p.second.content_hash]) for p in kept]
+            builder = engine.story_builder
+            groups = dict(zip(articles, builder.groups_of(list(articles.values()))))
+            weights = builder.weights
+            probabilities = [1.0 / (1.0 + math.exp(weights.threshold - link(
+                groups[a.article_id], groups[b.article_id], weights).score)) for a, b in both]
+            values = PairScorer(engine).features(both, progress)
+    return kept, values, probabilities
 
 
 def _stored(engine: Engine, pairs) -> list[Article]:

@@ -18,13 +18,13 @@ from .types import Article, Story
 
 
 @contextlib.contextmanager
-def progress(silent: bool, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr (documents done and their rate), or nothing."""
+def progress(silent: bool, label: str, unit: str = " docs") -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (documents, or other ``unit``s, done and their rate), or nothing."""
     if silent:
         yield lambda n: None
         return
     # delay: a run that ends within a second never shows a bar at all.
-    with tqdm(desc=label, unit=" docs", file=click.get_text_stream("stderr"),
+    with tqdm(desc=label, unit=unit, file=click.get_text_stream("stderr"),
               dynamic_ncols=True, leave=False, delay=1.0) as bar:
         yield bar.update
 
@@ -190,6 +190,21 @@ def pairs_report(result: dict[str, Any]) -> None:
         m = result[name]
         click.echo(f"  {name:<14} {m['pairs']} pairs  Pearson {m.get('pearson', float('nan')):.3f}  "
                    f"Spearman {m.get('spearman', float('nan')):.3f}  (1 = same story, so negative is good)")
+    clustering = result.get("pair_model", {}).get("same_language", {})
+    if "pearson" in clustering:
+        click.echo(f"  the clustering's pair probability, same-language: Pearson {clustering['pearson']:.3f}")
+
+
+def comparison(result: dict[str, Any], first, second) -> None:
+    for label, found in (("1", first), ("2", second)):
+        click.echo(f"{label}  {found.article_id[:10]}  {found.published or 'undated'}  "
+                   f"{found.outlet or '?'} [{found.language or '?'}]  {found.title or '(no title)'}")
+    verdict = ("the same story" if result["score"] >= 2 / 3 else "related" if result["score"] >= 1 / 3
+               else "different stories")
+    click.echo(f"same-story score {result['score']:.2f} ({verdict}; Overall grade "
+               f"{result['overall']:.1f} on 1 = same story .. 4)")
+    click.echo("clustered together: " + ("yes" if result["same_story_now"] else "no"))
+    click.echo("signals: " + "  ".join(f"{k} {v:.2f}" for k, v in result["features"].items()))
 
 
 def next_steps(db: str, example_id: str | None, story_id: str | None = None) -> None:

@@ -93,6 +93,14 @@ class StoryBuilder:
             dense = self._embedding(articles)  # the encoder runs beside what follows
         return self._groups(articles, dense, self._sparse_features(articles)[0])
 
+    def groups_of(self, articles: Sequence[Article]) -> list[Group]:
+        """Each article as a group of one, from its stored features; articles that have
+        none yet get them computed and stored (``features``)."""
+        rows = self.store.features([a.article_id for a in articles])
+        made = {g.key: g for g in self.features([a for a in articles if a.article_id not in rows])}
+        return [made[a.article_id] if a.article_id in made else _group_of(rows[a.article_id], a.language)
+                for a in articles]
+
     def _sparse_features(self, articles: Sequence[Article]) -> tuple[list[tuple[dict, dict, dict]], int]:
         """Lexical, name and number vectors (the document frequencies count these articles),
         and the number of documents counted."""

@@ -85,8 +85,13 @@ def markdown(results: dict) -> str:
                          f"{part['bcubed']['f1']:.3f} | {alone['bcubed']['f1']:.3f} |")
     s = results["semeval"]
     lines += ["", "SemEval 2022 task 8 pairs (`storyline eval-pairs`; Overall 1 = same story, so the "
-              "correlation of a same-story score is negative; target |Pearson| >= 0.80 on original-language pairs):", "",
-              f"- same-language pairs: {s['same_language']}", f"- all pairs: {s['all']}", ""]
+              "correlation of a same-story score is negative; target |Pearson| >= 0.80 on original-language pairs). "
+              "The score is the graded pair similarity (`storyline compare`), fitted on these same-language "
+              "pairs: the figure to expect on unseen pairs is the out-of-fold one in "
+              "[similarity.md](../stories/similarity.md).", "",
+              f"- same-language pairs: {s['same_language']}", f"- all pairs: {s['all']}",
+              f"- the clustering's pair probability, same-language pairs: {s['pair_model']['same_language']}; "
+              f"all pairs: {s['pair_model']['all']}", ""]
     return "\n".join(lines)
 
 

@@ -2,7 +2,8 @@
 
 - dense vectors from a multilingual sentence encoder over title + lead
   (``Embedder``, ``UniversalSentenceEncoder``, ``NullEmbedder``,
-  ``article_text_for_embedding``);
+  ``article_text_for_embedding``), and a sharper, slower one for scoring a few pairs
+  (``E5Encoder``);
 - lexical hashed TF-IDF vectors (``LexicalVectorizer``, ``DocumentFrequencies``,
   ``SparseVector``, ``cosine``, ``centroid``), their IDF helped by general word
   frequencies of the article's language (``background``);
@@ -14,7 +15,7 @@ Nothing here opens the store or keeps state between calls: document frequencies 
 value the caller passes in and persists (``DocumentFrequencies.to_bytes``).
 """
 
-from .dense import Embedder, NullEmbedder, UniversalSentenceEncoder, normalise_rows
+from .dense import E5Encoder, Embedder, NullEmbedder, UniversalSentenceEncoder, normalise_rows
 from .frequencies import DocumentFrequencies
 from .latin import strip_accents, to_latin
 from .lexical import LexicalVectorizer, tokenize
@@ -25,7 +26,7 @@ from .sparse import SparseVector, centroid, cosine
 from .text import article_text_for_embedding
 
 __all__ = [
-    "Embedder", "NullEmbedder", "UniversalSentenceEncoder", "normalise_rows",
+    "Embedder", "NullEmbedder", "UniversalSentenceEncoder", "E5Encoder", "normalise_rows",
     "article_text_for_embedding",
     "LexicalVectorizer", "DocumentFrequencies", "SparseVector", "cosine", "centroid", "tokenize",
     "names", "name_overlap", "name_keys", "key_overlap", "weighted_name_keys", "numbers",

