@@ -68,3 +68,38 @@ def test_compare_prints_the_score_and_json(db_copy):
     assert 0.0 <= result["score"] <= 1.0
     missing = runner.invoke(cli, ["compare", a.article_id, "ffffffffffff", "--db", db])
     assert missing.exit_code != 0 and "ffffffffffff" in missing.output
+
+
+_BRIDGE = ("Rail bridge over the Varn river collapses after storm",
+           "A rail bridge over the Varn river near Oskel collapsed on Tuesday night after a storm "
+           "swept the valley. No train was crossing at the time, the regional rail operator said, "
+           "and engineers will inspect the remaining spans on Wednesday.")
+_BRIDGE_AGAIN = ("Storm brings down Varn rail bridge near Oskel",
+                 "The railway bridge that spans the Varn at Oskel fell into the river late on "
+                 "Tuesday during a violent storm. Rail traffic between Oskel and Drem is suspended; "
+                 "the operator said nobody was hurt and inspectors arrive on Wednesday.")
+_MATCH = ("Drem United win the cup final on penalties",
+          "Drem United beat Castor City on penalties in the cup final on Saturday after a goalless "
+          "draw. Their goalkeeper saved two kicks in front of a crowd of 40,000 fans.")
+_PRICES = ("Coffee prices climb to a ten-year high",
+           "Wholesale coffee prices rose for a fifth week to their highest level in ten years, "
+           "traders said on Friday, as dry weather cut the harvest in the main growing regions.")
+
+
+def test_eval_pairs_correlates_the_score_with_the_human_grade(tmp_path):
+    def text(report):
+        return f"{report[0]}\n\n{report[1]}"
+
+    rows = [("same-1", _BRIDGE, _BRIDGE_AGAIN, 1.0), ("same-2", _BRIDGE_AGAIN, _BRIDGE, 1.5),
+            ("other-1", _BRIDGE, _MATCH, 4.0), ("other-2", _MATCH, _PRICES, 4.0),
+            ("other-3", _PRICES, _BRIDGE_AGAIN, 3.5)]
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("".join(json.dumps({"pair_id": pid, "lang1": "en", "lang2": "en", "text1": text(a),
+                                        "text2": text(b), "overall": grade}) + "\n"
+                            for pid, a, b, grade in rows))
+    shown = CliRunner().invoke(cli, ["eval-pairs", str(path), "--json"])
+    assert shown.exit_code == 0, shown.output
+    result = json.loads(shown.output)
+    assert result["scored"] == 5 and result["same_language"]["pairs"] == 5
+    assert result["same_language"]["pearson"] < -0.8  # same story (grade 1) scores high
+    assert "pearson" in result["pair_model"]["same_language"]
