@@ -196,7 +196,7 @@ def uptime() -> str:
 
 def markdown(runs: dict[str, dict], loads: list[str], compare: Path | None, command: str,
              codes: dict[str, str]) -> str:
-    lines = [f"# Story pipeline speed ({date(2026, 11, 22).isoformat()})", "",
+    lines = [f"# Story pipeline speed ({date.today().isoformat()})", "",
              f"Command: `{command}`", "",
              "The pooled stream (ecbplus, meantime and gva as one file, 4,280 documents, built as "
              "`run_eval.py` builds it) through `storyline.evaluation.evaluate_clustering`, the "
