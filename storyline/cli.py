@@ -159,15 +159,9 @@ def compare(first: str, second: str, db: str | None, as_json: bool) -> None:
       storyline compare 3f9c2a 81d0e7         # id prefixes of 6+ characters
       storyline compare 3f9c2a 81d0e7 --json
     """
-    from .similarity import PairScorer
-
     with Engine(db=db) as engine:
-        a, b = engine.article(first), engine.article(second)
-        found = PairScorer(engine).compare([(a, b)])[0]
-        stories = engine.store.story_of([a.article_id, b.article_id])
-    result = {"first": a.article_id, "second": b.article_id, **found.as_dict(),
-              "same_story_now": (a.article_id in stories and
-                                 stories.get(a.article_id) == stories.get(b.article_id))}
+        result = engine.compare(first, second)
+        a, b = engine.article(result["first"]), engine.article(result["second"])
     _emit(result) if as_json else render.comparison(result, a, b)
 
 

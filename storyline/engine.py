@@ -79,6 +79,7 @@ class Engine:
         self._stories: StoryBuilder | None = None
         self._cards: CardBuilder | None = None
         self._poller: Poller | None = None  # storyline watch; remembers reported problems
+        self._pair_scorer = None  # storyline compare: its encoder loads on the first call
 
     @property
     def story_builder(self) -> StoryBuilder:
@@ -247,6 +248,21 @@ class Engine:
         if article is None:
             raise UserError(f"no article {article_id!r}; list ids with 'storyline articles'")
         return article
+
+    def compare(self, first: str, second: str) -> dict[str, Any]:
+        """How alike two stored articles are as reports of one story (``storyline.similarity``):
+        the same-story score, the grade on SemEval's scale, the signals, and whether the
+        stories put them together now. The sharper encoder loads on the first call."""
+        a, b = self.article(first), self.article(second)
+        if self._pair_scorer is None:
+            from .similarity import PairScorer  # imported here: it loads only when asked for
+
+            self._pair_scorer = PairScorer(self)
+        found = self._pair_scorer.compare([(a, b)])[0]
+        stories = self.store.story_of([a.article_id, b.article_id])
+        together = a.article_id in stories and stories.get(a.article_id) == stories.get(b.article_id)
+        return {"first": a.article_id, "second": b.article_id, **found.as_dict(),
+                "same_story_now": together}
 
     def raw_document(self, article_id: str) -> RawDocument:
         return self.store.raw_document(self.article(article_id).article_id)

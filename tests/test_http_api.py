@@ -50,7 +50,8 @@ def _story_ids(client, **params) -> list[str]:
 
 def test_schema_lists_every_route_with_its_errors(schema):
     paths = schema["paths"]
-    for path in ("/api/v1/articles", "/api/v1/articles/{article_id}", "/api/v1/stories",
+    for path in ("/api/v1/articles", "/api/v1/articles/{article_id}",
+                 "/api/v1/articles/{article_id}/compare/{other_id}", "/api/v1/stories",
                  "/api/v1/stories/{story_id}", "/api/v1/stories/{story_id}/card",
                  "/api/v1/entities", "/api/v1/entities/{key}", "/api/v1/search",
                  "/api/v1/changes", "/api/v1/articles/batch"):
@@ -75,6 +76,17 @@ def test_documented_errors_match_what_is_sent(client):
 
 
 # -- reading ------------------------------------------------------------------------------
+
+def test_compare_scores_two_articles_of_one_story_and_404s_an_unknown_id(client):
+    story = client.get(f"/api/v1/stories/{_story_ids(client, order='size')[0]}").json()
+    first, second = (m["id"] for m in story["members"][:2])
+    body = client.get(f"/api/v1/articles/{first[:10]}/compare/{second}").json()
+    assert body["first"] == first and body["second"] == second
+    assert body["same_story_now"] is True and 0.0 <= body["score"] <= 1.0
+    assert set(body["features"]) >= {"dense", "e5"}
+    missing = client.get(f"/api/v1/articles/{first}/compare/ffffffffffff")
+    assert missing.status_code == 404 and "ffffffffffff" in missing.json()["reason"]
+
 
 def test_stories_ranked_paged_and_filtered(client):
     first = client.get("/api/v1/stories", params={"limit": 3}).json()

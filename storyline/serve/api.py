@@ -18,7 +18,7 @@ from ..errors import UserError
 from . import entities
 from .access import EngineAccess, ListingLRU
 from .models import (ArticleDetail, ArticleHitOut, ArticleIn, ArticlePage, ArticleSummary,
-                     BatchIn, ChangesOut, ErrorBody, Health, IngestOut, ItemOutcome, Json,
+                     BatchIn, ChangesOut, ComparisonOut, ErrorBody, Health, IngestOut, ItemOutcome, Json,
                      SearchOut, SnippetOut, StoryDetail, StoryHitOut, StoryPage, StorySummary)
 from .security import require_token
 
@@ -157,6 +157,16 @@ def get_article(engine: Reader, article_id: ARTICLE_ID) -> ArticleDetail:
         credits=list(article.credits), paragraph_languages=list(article.paragraph_languages),
         text=article.text, extracted=article.extracted,
         removals=[asdict(r) for r in article.removals])
+
+
+@router.get("/articles/{article_id}/compare/{other_id}", response_model=ComparisonOut,
+            summary="How alike two articles are as reports of one story (slow: a second or "
+                    "two; compares run one at a time)")
+def compare_articles(request: Request, engine: Reader, article_id: ARTICLE_ID,
+                     other_id: ARTICLE_ID) -> ComparisonOut:
+    first, second = (found(lambda i=i: engine.article(i)).article_id for i in (article_id, other_id))
+    # in the writer's engine: its encoders load once, not once per reading thread
+    return ComparisonOut(**access(request).write(lambda writer: writer.compare(first, second)))
 
 
 @router.get("/stories", response_model=StoryPage,

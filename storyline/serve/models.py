@@ -163,3 +163,12 @@ class Health(BaseModel):
 
 
 Json = dict[str, Any]
+
+
+class ComparisonOut(BaseModel):
+    first: str
+    second: str
+    score: float = Field(description="1.0 = surely the same story .. 0.0 = unrelated")
+    overall: float = Field(description="The grade on SemEval 2022 task 8's scale: 1 = same story .. 4")
+    features: dict[str, float] = Field(description="The signals behind the score")
+    same_story_now: bool = Field(description="Whether the stories put the two together now")
