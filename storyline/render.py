@@ -199,6 +199,7 @@ def comparison(result: dict[str, Any], first, second) -> None:
     for label, found in (("1", first), ("2", second)):
         click.echo(f"{label}  {found.article_id[:10]}  {found.published or 'undated'}  "
                    f"{found.outlet or '?'} [{found.language or '?'}]  {found.title or '(no title)'}")
+    # the score's thirds are SemEval's grades: 1-2 one story, 2-3 related, 3-4 different
     verdict = ("the same story" if result["score"] >= 2 / 3 else "related" if result["score"] >= 1 / 3
                else "different stories")
     click.echo(f"same-story score {result['score']:.2f} ({verdict}; Overall grade "
