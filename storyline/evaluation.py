@@ -61,7 +61,7 @@ def evaluate_pairs(path: str, model: SimilarityModel | None = None, *,
     started = time.perf_counter()
     pairs, values, probabilities = pair_features(path, progress=progress, **settings)
     model = model or SimilarityModel.load()
-    scores = dict(zip((p.pair_id for p in pairs), ((4.0 - model.overall(values)) / 3.0).tolist()))
+    scores = dict(zip((p.pair_id for p in pairs), model.score(model.overall(values)).tolist()))
     clustering = dict(zip((p.pair_id for p in pairs), probabilities))
     return {"file": str(path), "pairs": len(load_pairs(Path(path))), "scored": len(scores),
             "seconds": round(time.perf_counter() - started, 1),

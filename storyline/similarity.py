@@ -73,6 +73,11 @@ class SimilarityModel:
         """The predicted Overall grade of each row of features, within 1 .. 4."""
         return np.clip(basis(values) @ np.asarray(self.weights), 1.0, 4.0)
 
+    @staticmethod
+    def score(overall: np.ndarray) -> np.ndarray:
+        """Grades as same-story scores: 1 (same story) -> 1.0 .. 4 (very dissimilar) -> 0.0."""
+        return (4.0 - np.asarray(overall)) / 3.0
+
 
 @dataclass(frozen=True)
 class Similarity:
@@ -101,8 +106,8 @@ class PairScorer:
         values = self.features(pairs)
         self._model = self._model or SimilarityModel.load()
         grades = self._model.overall(values) if len(values) else np.zeros(0)
-        return [Similarity(float((4.0 - g) / 3.0), float(g), dict(zip(FEATURES, row.tolist())))
-                for g, row in zip(grades, values)]
+        return [Similarity(float(score), float(grade), dict(zip(FEATURES, row.tolist())))
+                for score, grade, row in zip(self._model.score(grades), grades, values)]
 
     def features(self, pairs: Sequence[tuple[Any, Any]],
                  progress: Callable[[int], None] = lambda n: None) -> np.ndarray:

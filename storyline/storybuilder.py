@@ -254,10 +254,12 @@ class StoryBuilder:
         """Whether the corpus has reached a size of ``REWEIGH_AT`` that no re-weighing
         has seen. The store records each re-weighing, so one a crash or a kill cut off
         is made up by the next batch of any later run."""
-        due = max((size for size in REWEIGH_AT if size <= documents), default=0)
         # past twice the last size, a store that never re-weighed (filled by another
         # version) keeps its vectors: re-weighing them all would cost more than it brings
-        return due > self.store.reweighed_at() and documents < 2 * REWEIGH_AT[-1]
+        if documents < REWEIGH_AT[0] or documents >= 2 * REWEIGH_AT[-1]:
+            return False  # decided without asking the store, as on every batch of a big one
+        due = max(size for size in REWEIGH_AT if size <= documents)
+        return due > self.store.reweighed_at()
 
     def _reweigh(self) -> None:
         """Weigh every stored article's TF-IDF vector again with the document frequencies
@@ -402,15 +404,12 @@ def day_of(published: str | None) -> float | None:
 
 
 def _hashed(keys: frozenset[str]) -> dict[int, float]:
-    """Keys (names, numbers) as a unit binary vector over hashed ids (cosine = overlap)."""
-    if not keys:
-        return {}
-    weight = 1.0 / np.sqrt(len(keys))
-    return {zlib.crc32(k.encode("utf-8")) & 0x7FFFFFFF: weight for k in sorted(keys)}  # int32 ids
+    """Keys (numbers) as a unit binary vector over hashed ids (cosine = overlap)."""
+    return _unit_hashed(dict.fromkeys(keys, 1.0))
 
 
 def _unit_hashed(weights: dict[str, float]) -> dict[int, float]:
-    """Weighted keys as a unit vector over hashed ids (as ``_hashed``, with weights)."""
+    """Weighted keys (names, numbers) as a unit vector over hashed int32 ids."""
     norm = math.sqrt(sum(w * w for w in weights.values()))
     if not norm:
         return {}
