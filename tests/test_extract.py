@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from storyline.extract import extract_article, prepare
-from storyline.extract.metadata import date_from_url, normalise_date, outlet_from_url
+from storyline.extract.metadata import (date_from_url, is_date_stamp, normalise_date, outlet_from_url,
+                                       tidy_url)
 from storyline.extract.paragraphs import normalise, paragraph_key, split_paragraphs
 from storyline.types import Article, RawDocument, Rejected
 
@@ -158,6 +159,43 @@ def test_metadata_helpers():
     assert date_from_url(archived) == "2014-01-14"
     assert outlet_from_url(archived) == "ktla.com"
     assert outlet_from_url("https://www.example.org/a") == "example.org"
+
+
+def test_a_url_split_by_a_word_tokenizer_is_joined_again():
+    assert tidy_url("http: / / www. harbour - gazette. com / 2013 / may / 03 / cranes _ stop") \
+        == "http://www.harbour-gazette.com/2013/may/03/cranes_stop"
+    assert tidy_url("https://example.org/a") == "https://example.org/a"
+    # two words side by side: a sentence that starts with an address is left alone
+    assert tidy_url("http: / / example. org is down today") == "http: / / example. org is down today"
+    assert date_from_url("http://www.harbour-gazette.com/2013/may/03/cranes") == "2013-05-03"
+    assert date_from_url("http://mlb.example.com/news/article.jsp?ymd=20081216&id=3") == "2008-12-16"
+
+
+def test_time_stamps_are_told_from_headlines():
+    for stamp in ("December 15th, 2008, 7: 35 am", "Updated: November 11, 2011 20: 09 IST",
+                  "21 July 2013 Last updated at 11: 11 GMT", "9: 53 AM, MON 22 JUL 2013", "APR 28",
+                  "Posted at 3: 21 PM ET, 01 / 5 / 2011", "Publicado el 3 de marzo de 2009"):
+        assert is_date_stamp(stamp), stamp
+    for headline in ("Colts top Chiefs, 20 - 13, reach playoffs", "Watergate figure Fred LaRue, July 24",
+                     "US UK SIGN PACT 2024", "Man, 75, dies at home", "Jan 5: protests in the capital"):
+        assert not is_date_stamp(headline), headline
+    assert normalise_date("December 15th, 2008, 7:35 am") == "2008-12-15"
+    assert normalise_date("9:53 AM, MON 22 JUL 2013") == "2013-07-22"
+
+
+def test_a_saved_page_with_its_address_and_a_time_stamp_on_top():
+    # Crawl dumps put the page's URL first and often take the time stamp for the title.
+    body = "\n".join(["http: / / www. harbour - gazette. com / news / cranes - stop - 4471",
+                      "Saturday, March 2, 2024 | 5: 00 PM", "Cranes stop at Port Vesna", *BODY_EN])
+    article = _clean(body, hints={"title": "Saturday, March 2, 2024 | 5: 00 PM"})
+    assert article.title == "Cranes stop at Port Vesna"
+    assert article.paragraphs == BODY_EN
+    assert article.url == "http://www.harbour-gazette.com/news/cranes-stop-4471"
+    assert article.outlet == "harbour-gazette.com"
+    assert article.published == "2024-03-02" and article.date_source == "text"
+    reasons = _reasons(article)
+    assert reasons["Saturday, March 2, 2024 | 5: 00 PM"] == "byline"
+    assert reasons[body.split("\n")[0]] == "metadata-header"
 
 
 def test_prepare_keys_only_short_paragraphs():

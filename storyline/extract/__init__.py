@@ -19,8 +19,8 @@ from ..types import Article, RawDocument, Rejected, Removal
 from .clean import Cleaned, clean_paragraphs
 from .html import html_main_text
 from .language import article_languages
-from .metadata import (date_from_url, date_in_text, normalise_date, outlet_from_text,
-                       outlet_from_url, outlet_name, take_header)
+from .metadata import (date_from_url, date_in_text, is_date_stamp, normalise_date, outlet_from_text,
+                       outlet_from_url, outlet_name, take_header, tidy_url)
 from .paragraphs import Span, normalise, paragraph_key, split_paragraphs
 
 __all__ = ["Prepared", "prepare", "finish", "extract_article", "paragraph_key"]
@@ -56,6 +56,12 @@ def prepare(doc: RawDocument, *, boilerplate_max_chars: int = 400) -> Prepared |
                         "symbols or punctuation)", stage="extract")
     header, removed, spans = take_header(text, split_paragraphs(text))
     fields, sources = _merge_fields(doc.hints, page_meta, header)
+    if "url" in fields:
+        fields["url"] = tidy_url(fields["url"])
+    if is_date_stamp(fields.get("title")):  # a crawler took the time stamp for the headline
+        stamp = fields.pop("title")
+        if "date" not in fields and normalise_date(stamp):
+            fields["date"], sources["date"] = stamp, "text"
     outlet = outlet_name(fields.get("outlet")) or outlet_from_url(fields.get("url"))
     if not outlet:  # the outlet may only be named inside its own appeal
         probe = clean_paragraphs(text, spans, title=fields.get("title"))

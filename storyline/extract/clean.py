@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..types import Removal
 from . import patterns as P
+from .metadata import is_date_stamp
 from .paragraphs import Span, normalise, paragraph_key
 
 # A paragraph longer than this is article text even if it mentions a donation or a cookie.
@@ -201,6 +202,9 @@ def _take_title(text: str, spans: list[Span], result: Cleaned, title: str | None
     out: list[Span] = []
     for i, span in enumerate(spans):
         para = span.of(text)
+        if i < 3 and is_date_stamp(para):  # "Posted: May 2, 2013, 1:12 PM" above the headline
+            result.removals.append(Removal(span.start, span.end, "byline", para))
+            continue
         # A "title" that is a whole sentence of the body was made from the lead (some
         # exports do that); the lead stays. A headline repeated on the page goes.
         if i < 3 and (_is_copy_of(para, titles) or _is_copy_of(para, subtitles)) \

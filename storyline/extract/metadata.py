@@ -44,16 +44,18 @@ _MONTHS = {
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _TEXT_DATES = [
-    # May 14, 2024 / Jan. 12, 2014
-    (re.compile(rf"\b({_MONTH_ALT}|[a-z]{{3}})\.? (\d{{1,2}}),? (\d{{4}})\b", re.I), (3, 1, 2)),
-    # 14 May 2024 / 14 de mayo del 2024 / 14. Mai 2024 / 14 мая 2024 / 14 maggio 2024
-    (re.compile(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH_ALT})(?: de| del)? (\d{{4}})\b", re.I), (3, 2, 1)),
+    # May 14, 2024 / Jan. 12, 2014 / December 15th, 2008
+    (re.compile(rf"\b({_MONTH_ALT}|[a-z]{{3}})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.I), (3, 1, 2)),
+    # 14 May 2024 / 14 de mayo del 2024 / 14. Mai 2024 / 14 мая 2024 / 22 JUL 2013
+    (re.compile(rf"\b(\d{{1,2}})\.?(?: de)? ({_MONTH_ALT}|[a-z]{{3}})\.?(?: de| del)? (\d{{4}})\b", re.I),
+     (3, 2, 1)),
     # 14.05.2024
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), (3, 2, 1)),
     # 14-May-24: a two-digit year, read as this century's unless that is in the future
     (re.compile(r"\b(\d{1,2})-([a-z]{3})-(\d{2})\b", re.I), (3, 2, 1)),
 ]
-_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])|[-_/](20\d{6})(?:\D|$)")
+_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2}|[a-z]{3,9})[/-](\d{1,2})(?:/|$|[-_])"
+                       r"|[-_/=](20\d{6})(?:\D|$)", re.I)
 _ARCHIVE = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(.+)$", re.I)
 
 
@@ -61,7 +63,8 @@ def take_header(text: str, spans: list[Span]) -> tuple[dict[str, str], list[Span
     """Leading ``key value`` metadata lines: (fields, removed spans, remaining spans).
 
     The header may be glued to the first sentence ("date 2024-05-14 President ..."), so
-    only the key and its value are cut, never the sentence after it.
+    only the key and its value are cut, never the sentence after it. A line that is only
+    a web address is the page's own URL, as saved pages and crawl dumps put it on top.
     """
     fields: dict[str, str] = {}
     removed: list[Span] = []
@@ -69,6 +72,11 @@ def take_header(text: str, spans: list[Span]) -> tuple[dict[str, str], list[Span
     while out:
         span = out[0]
         line = span.of(text)
+        if "url" not in fields and _BARE_URL.fullmatch(tidy_url(line)):
+            fields["url"] = tidy_url(line)
+            removed.append(span)
+            out = out[1:]
+            continue
         match = _HEADER.match(line)
         if not match:
             break
@@ -92,6 +100,52 @@ def _header_value_end(key: str, rest: str) -> int | None:
             (m for m in (p.match(rest) for p, _ in _TEXT_DATES) if m), None)
         return match.end() if match else None
     return len(rest) if rest and len(rest) < 300 else None
+
+
+_BARE_URL = re.compile(r"https?://[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:[/?#]\S*)?", re.I)
+_SPACED_URL = re.compile(r"https?\s?:\s?/\s?/\s?\w", re.I)
+
+
+def tidy_url(value: str) -> str:
+    """A URL as given, or without the spaces a word tokenizer put around its punctuation
+    ("http: / / www. example. com / 2013 / may / 03 / fire - at - plant"): a URL holds no
+    spaces, and two words side by side ("a b") mean the value was never one."""
+    value = value.strip()
+    if _SPACED_URL.match(value) and not re.search(r"[^\W_]\s+[^\W_]", value):
+        return re.sub(r"\s+", "", value)
+    return value
+
+
+# What a time stamp line is made of besides numbers: "Posted: Tue, March 3, 2009 8:41 p.m.
+# EST", "21 July 2013 Last updated at 11:11 GMT", "Publicado el 3 de marzo de 2009".
+_STAMP_WORDS = frozenset("""
+    posted updated published last modified article on at by am pm a p m h uhr um de del el
+    le à mis jour publié publicado actualizado aktualisiert veröffentlicht stand am
+    pubblicato aggiornato il alle опубликовано обновлено в г года
+    gmt utc est edt cst cdt mst mdt pst pdt et ct pt ist cet cest bst msk aest aedt jst
+""".split())
+_WEEKDAYS = frozenset("""
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs
+    fri sat sun lunes martes miércoles jueves viernes sábado domingo montag dienstag mittwoch
+    donnerstag freitag samstag sonntag понедельник вторник среда четверг пятница суббота
+    воскресенье
+""".split())
+_STAMP_TOKEN = re.compile(r"\d+(?:st|nd|rd|th)?|[^\W\d_]+")
+_CLOCK_OR_DATE = re.compile(r"\d{1,2}\s?[:.]\s?\d{2}|\d{1,2}\s?[/.-]\s?\d{1,2}\s?[/.-]\s?\d{2,4}")
+
+
+def is_date_stamp(line: str | None) -> bool:
+    """A short line that only says when ("December 15th, 2008, 7:35 am", "APR 28",
+    "Updated: November 11, 2011 20:09 IST"): a time stamp, never a headline."""
+    if not line or len(line) > 80:
+        return False
+    tokens = _STAMP_TOKEN.findall(line.lower())
+    if not any(t[0].isdigit() for t in tokens):
+        return False
+    months = [t for t in tokens if t[0].isalpha() and t not in _STAMP_WORDS and t not in _WEEKDAYS]
+    if not all(_month_number(t) for t in months):
+        return False
+    return bool(months) or bool(_CLOCK_OR_DATE.search(line))
 
 
 def normalise_date(value: str | None) -> str | None:
@@ -159,8 +213,9 @@ def date_from_url(url: str | None) -> str | None:
     if match.group(4):
         compact = match.group(4)
         y, m, d = int(compact[:4]), int(compact[4:6]), int(compact[6:])
-    else:
-        y, m, d = (int(g) for g in match.groups()[:3])
+    else:  # /2024/05/14/ or /2013/may/03/
+        year, month, day = match.groups()[:3]
+        y, m, d = int(year), _month_number(month) or 0, int(day)
     return f"{y:04d}-{m:02d}-{d:02d}" if _valid(y, m, d) else None
 
 
