@@ -20,7 +20,7 @@ from typing import Iterable, Sequence
 import faiss
 import numpy as np
 
-from .linkage import Group, Weights, link
+from .linkage import Group, Weights, links
 from .sparse import stack
 
 _NEIGHBOURS = 20
@@ -118,16 +118,18 @@ def _agglomerate(live, members, adjacency, weights: Weights) -> None:
     version = {key: 0 for key in live}
     heap: list[tuple[float, str, str, int, int]] = []
 
-    def push(a: str, b: str) -> None:
-        a, b = sorted((a, b))
-        result = link(live[a], live[b], weights)
-        if result.within_window and result.score >= weights.threshold:
-            heapq.heappush(heap, (-result.score, a, b, version[a], version[b]))
+    def push(a: str, others: Iterable[str]) -> None:
+        """Queue the links of ``a`` with each of ``others`` that may join. Scored together
+        (``linkage.links``: one term look-up for all of them), the same numbers as one by
+        one; the heap orders its entries the same whatever order they came in."""
+        others = sorted(others)
+        for b, result in zip(others, links([live[b] for b in others], live[a], weights)):
+            if result.within_window and result.score >= weights.threshold:
+                x, y = sorted((a, b))
+                heapq.heappush(heap, (-result.score, x, y, version[x], version[y]))
 
     for a in sorted(adjacency):
-        for b in sorted(adjacency[a]):
-            if a < b:
-                push(a, b)
+        push(a, (b for b in adjacency[a] if a < b))
     while heap:
         _, a, b, va, vb = heapq.heappop(heap)
         if a not in live or b not in live or version[a] != va or version[b] != vb:
@@ -140,5 +142,4 @@ def _agglomerate(live, members, adjacency, weights: Weights) -> None:
         for n in neighbours:
             adjacency[n].discard(b)
             adjacency[n].add(a)
-        for n in sorted(neighbours):
-            push(a, n)
+        push(a, neighbours)
