@@ -120,7 +120,7 @@ def tidy_url(value: str) -> str:
 # EST", "21 July 2013 Last updated at 11:11 GMT", "Publicado el 3 de marzo de 2009".
 _STAMP_WORDS = frozenset("""
     posted updated published last modified article on at by am pm a p m h uhr um de del el
-    le à mis jour publié publicado actualizado aktualisiert veröffentlicht stand am
+    le à mis jour publié publicado actualizado aktualisiert veröffentlicht stand
     pubblicato aggiornato il alle опубликовано обновлено в г года
     gmt utc est edt cst cdt mst mdt pst pdt et ct pt ist cet cest bst msk aest aedt jst
 """.split())
@@ -142,10 +142,11 @@ def is_date_stamp(line: str | None) -> bool:
     tokens = _STAMP_TOKEN.findall(line.lower())
     if not any(t[0].isdigit() for t in tokens):
         return False
+    # every word that is not a stamp word or a weekday must be a month ("May", "JUL")
     months = [t for t in tokens if t[0].isalpha() and t not in _STAMP_WORDS and t not in _WEEKDAYS]
     if not all(_month_number(t) for t in months):
         return False
-    return bool(months) or bool(_CLOCK_OR_DATE.search(line))
+    return bool(months) or bool(_CLOCK_OR_DATE.search(line))  # "8:24am", "11/28/05"
 
 
 def normalise_date(value: str | None) -> str | None:
