@@ -121,7 +121,7 @@ def _short_reason(para: str, low: str, bare: str) -> str | None:
         return "copyright"
     if size < 100 and not _SENTENCE_END.search(para) and P.BYLINE.fullmatch(para.strip()):
         return "byline"
-    if size < 60 and P.DATE_ONLY.match(para.strip()):
+    if size < 60 and is_date_stamp(para):
         return "byline"
     if size < 400 and _has(low, P.BIO_TRIGGERS) and P.BIO.search(para) or P.CONTACT_LINE.match(para):
         return "byline"

@@ -72,8 +72,8 @@ def take_header(text: str, spans: list[Span]) -> tuple[dict[str, str], list[Span
     while out:
         span = out[0]
         line = span.of(text)
-        if "url" not in fields and _BARE_URL.fullmatch(tidy_url(line)):
-            fields["url"] = tidy_url(line)
+        if "url" not in fields and _BARE_URL.fullmatch(url := tidy_url(line)):
+            fields["url"] = url
             removed.append(span)
             out = out[1:]
             continue
@@ -119,7 +119,7 @@ def tidy_url(value: str) -> str:
 # What a time stamp line is made of besides numbers: "Posted: Tue, March 3, 2009 8:41 p.m.
 # EST", "21 July 2013 Last updated at 11:11 GMT", "Publicado el 3 de marzo de 2009".
 _STAMP_WORDS = frozenset("""
-    posted updated published last modified article on at by am pm a p m h uhr um de del el
+    posted updated published last modified article on at by am pm a p m h uhr um de del el las
     le à mis jour publié publicado actualizado aktualisiert veröffentlicht stand
     pubblicato aggiornato il alle опубликовано обновлено в г года
     gmt utc est edt cst cdt mst mdt pst pdt et ct pt ist cet cest bst msk aest aedt jst

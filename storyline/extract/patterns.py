@@ -248,13 +248,6 @@ TEASER_HEADING = _any(r"also", r"related(?: stories| articles| coverage| content
                       r"top (?:news|stories)", r"(?:most )?(?:popular|read)", r"trending(?: now)?",
                       r"lee también", r"lesen sie auch", r"читайте также", r"mehr zum thema")
 
-# A line that is only a date and perhaps a time: "January 12, 2014 5:48 PM EST".
-_TIME = r"(?:\s*(?:at|um|a las|в|-|,|\|)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
-DATE_ONLY = re.compile(
-    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?(?:"
-    r"[A-Za-zäéû]{3,9}\.? \d{1,2},? \d{4}|\d{1,2}\.? [A-Za-zäéû]{3,9}\.? \d{4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})" + _TIME + r"\s*$", re.I)
-
 # Cheap substring checks that must hit before the (slower) appeal and newsletter patterns run.
 APPEAL_TRIGGERS = ("favo", "support", "donat", "member", "contribut", "help", "chip in",
                    "subscri", "patreon", "just $", "apóy", "dona", "socio", "apoyo", "colabor",
