@@ -195,6 +195,24 @@ def test_regrouping_on_the_pair_matrix_agrees_with_batch_clustering():
         assert by_matrix == cluster_groups(groups, weights, neighbours=len(groups))
 
 
+def test_batch_adds_the_pair_sums_of_merged_groups_as_scoring_anew_would():
+    """Batch keeps each link's pair sums and adds them when groups merge, scoring at once
+    the links of articles of one language and day and one by one the rest: copies joined
+    across languages and days take the second path. Both agree with the pair matrix."""
+    for seed in range(8):
+        groups = _mixed(seed, count=14)
+        copies = [(groups[0].key, groups[1].key), (groups[1].key, groups[5].key), (groups[6].key, groups[9].key)]
+        links: dict[str, set[str]] = {}
+        for a, b in copies:
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+        for threshold in (2.0, 4.0, 8.0):
+            weights = replace(WITH_PRODUCTS, threshold=threshold)
+            by_matrix = sorted(sorted(groups[i].key for i in part) for part in agglomerate(groups, weights, links))
+            assert cluster_groups(groups, weights, duplicate_links=copies,
+                                  neighbours=len(groups)) == by_matrix
+
+
 def test_regrouping_never_names_a_story_after_a_live_one():
     from storyline.cluster.online import story_id_for
     from storyline.cluster.regroup import regroup

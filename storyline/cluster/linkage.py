@@ -210,26 +210,48 @@ class Link:
                 **{name: round(value, 4) for name, value in zip(SIGNALS, self.signals)}}
 
 
-def signals(a: Group, b: Group, time_scale_days: float,
-            sparse_dots: tuple[float, float, float] | None = None) -> tuple[float, ...]:
-    """The average over all member pairs of each signal in ``SIGNALS``. ``sparse_dots``
-    are the lexical, name and number dot products if already known (``links``)."""
-    pairs = a.size * b.size
+#: What the signals are averages of: sums over the member pairs of two groups, the first
+#: the number of pairs. When a group grows, each sum gains the terms of the new member's
+#: pairs, so a merged group's sums with a third are the sums of its parts' (batch
+#: agglomeration keeps them per link and adds them instead of scoring anew).
+SUMS = ("pairs", "dense", "same_language_dense", "lexical", "names", "numbers", "time", "gap",
+        "dated", "same_language")
+
+
+def pair_sums(a: Group, b: Group, time_scale_days: float,
+              sparse_dots: tuple[float, float, float] | None = None) -> tuple[float, ...]:
+    """The sums in ``SUMS`` over all member pairs of two groups. ``sparse_dots`` are the
+    lexical, name and number dot products if already known (``links``)."""
     product = float(a.dense @ b.dense)
-    dense = product / pairs
-    # a one-language sum is the total (the same array): its product is known
-    same_language_dense = sum([product if v is a.dense and other is b.dense else float(v @ other)
-                               for k, v in a.by_language.items()
-                               if (other := b.by_language.get(k)) is not None]) / pairs
-    same_language = sum(n * b.languages.get(k, 0) for k, n in a.languages.items()) / pairs
-    # Between two languages TF-IDF sees only the names and numbers they share, so the
-    # cross-language pairs bring their dense similarity as a signal of its own.
-    cross = dense - same_language_dense if a.by_language and b.by_language else 0.0
+    if a.by_language and b.by_language:
+        # a one-language sum is the total (the same array): its product is known
+        same_language_dense = sum([product if v is a.dense and other is b.dense else float(v @ other)
+                                   for k, v in a.by_language.items()
+                                   if (other := b.by_language.get(k)) is not None])
+    else:
+        same_language_dense = product  # languages unknown: no pair counts as across languages
+    same_language = float(sum(n * b.languages.get(k, 0) for k, n in a.languages.items()))
     lexical, names, numbers = sparse_dots or (a.lexical.dot(b.lexical), a.names.dot(b.names),
                                               a.numbers.dot(b.numbers))
     time, gap, dated = _time_signals(a.days, b.days, time_scale_days)
-    return (dense, lexical / pairs, cross, names / pairs, numbers / pairs,
-            time / pairs, gap / pairs, dated / pairs, same_language)
+    return (float(a.size * b.size), product, same_language_dense, lexical, names, numbers,
+            time, gap, dated, same_language)
+
+
+def averages(sums):
+    """The signals, in ``SIGNALS`` order, from the sums in ``SUMS`` (floats, or arrays with
+    one entry per pair of groups)."""
+    pairs, dense, same_language_dense, lexical, names, numbers, time, gap, dated, same_language = sums
+    # Between two languages TF-IDF sees only the names and numbers they share, so the
+    # cross-language pairs bring their dense similarity as a signal of its own.
+    return (dense / pairs, lexical / pairs, (dense - same_language_dense) / pairs, names / pairs,
+            numbers / pairs, time / pairs, gap / pairs, dated / pairs, same_language / pairs)
+
+
+def signals(a: Group, b: Group, time_scale_days: float,
+            sparse_dots: tuple[float, float, float] | None = None) -> tuple[float, ...]:
+    """The average over all member pairs of each signal in ``SIGNALS``."""
+    return averages(pair_sums(a, b, time_scale_days, sparse_dots))
 
 
 def link(a: Group, b: Group, weights: Weights) -> Link:
@@ -241,16 +263,22 @@ def links(stories: Sequence[Group], b: Group, weights: Weights) -> list[Link]:
     """``[link(a, b, weights) for a in stories]``, the same numbers, with the sparse dot
     products of all the stories against ``b`` found in one search (online scores each
     new article against its candidate stories this way)."""
-    lexical = dots([a.lexical for a in stories], b.lexical)
-    names = dots([a.names for a in stories], b.names)
-    numbers = dots([a.numbers for a in stories], b.numbers)
-    found = [signals(a, b, weights.time_scale_days, sparse)
-             for a, *sparse in zip(stories, lexical, names, numbers)]
+    found = [averages(sums) for sums in sums_with(stories, b, weights)]
     if not found:
         return []
     scores = weights.scores(np.array(found).T).tolist()
     return [Link(score, values, within_window(a, b, weights.window_days))
             for a, score, values in zip(stories, scores, found)]
+
+
+def sums_with(stories: Sequence[Group], b: Group, weights: Weights) -> list[tuple[float, ...]]:
+    """``[pair_sums(a, b) for a in stories]``, with the sparse dot products found in one
+    search (``sparse.dots``)."""
+    lexical = dots([a.lexical for a in stories], b.lexical)
+    names = dots([a.names for a in stories], b.names)
+    numbers = dots([a.numbers for a in stories], b.numbers)
+    return [pair_sums(a, b, weights.time_scale_days, sparse)
+            for a, *sparse in zip(stories, lexical, names, numbers)]
 
 
 def joins(a: Group, b: Group, weights: Weights) -> bool:
