@@ -480,6 +480,32 @@ def test_the_embedding_worker_gives_the_vectors_computed_in_process(encoder):
     assert worker._process is None
 
 
+def test_a_caller_waiting_on_a_long_request_embeds_the_chunks_the_worker_has_not_started(encoder):
+    from storyline.embed.worker import EmbeddingWorker
+
+    texts = [f"{text} {i}" for i, text in enumerate([ENGLISH, SPANISH, UNRELATED] * 20)]
+    texts[5:5] = ["", "  "]  # blank texts are not the encoder's: chunks count the others
+    in_batches_of_two = UniversalSentenceEncoder(threads=1, batch_size=2)
+    worker = EmbeddingWorker(UniversalSentenceEncoder(threads=1, batch_size=2), min_texts=2,
+                             shared_from=8, chunk_batches=2)
+    try:
+        pending = worker.submit(texts)  # 15 chunks; the worker first loads its model
+        chunks = list(pending._chunks)
+        assert len(chunks) == 15 and all(c.sent for c in chunks)
+        assert [len(c.texts) for c in chunks] == [4, 6] + [4] * 13
+        vectors = pending.result()
+        # the same vectors, bit for bit, as embedding all at once in batches of two
+        assert vectors.tobytes() == in_batches_of_two.embed(texts).tobytes()
+        assert vectors.tobytes() != encoder.embed(texts).tobytes()  # (batches matter)
+        taken = [c.taken for c in chunks]
+        assert taken[-1] and not taken[0]  # the caller from the end, the worker from the start
+        assert taken == sorted(taken)  # one cut between the two
+        # the answers to the chunks the caller took were read: the next request lines up
+        assert worker.submit(texts[:3]).result().tobytes() == in_batches_of_two.embed(texts[:3]).tobytes()
+    finally:
+        worker.close()
+
+
 class _Unpicklable(NullEmbedder):
     in_worker = True
 
