@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import time
 from pathlib import Path
 
 import numpy as np
@@ -502,6 +503,34 @@ def test_a_caller_waiting_on_a_long_request_embeds_the_chunks_the_worker_has_not
         assert taken == sorted(taken)  # one cut between the two
         # the answers to the chunks the caller took were read: the next request lines up
         assert worker.submit(texts[:3]).result().tobytes() == in_batches_of_two.embed(texts[:3]).tobytes()
+    finally:
+        worker.close()
+
+
+def test_a_long_request_larger_than_the_pipes_is_answered_in_full():
+    """Its chunks fill the request pipe and their answers the reply pipe while the caller
+    reads nothing: the worker must go on reading (its answers queue up) or both stop."""
+    import threading
+
+    from storyline.embed.worker import EmbeddingWorker
+
+    embedder = NullEmbedder(dimension=512)
+    embedder.in_worker = True  # an instance attribute: pickled, so the worker's copy has it
+    texts = [f"{i} " + "x" * 600 for i in range(4000)]  # 2.4 MB of texts, 8 MB of vectors
+    worker = EmbeddingWorker(embedder)
+    done: list[np.ndarray] = []
+
+    def run() -> None:
+        pending = worker.submit(texts)
+        time.sleep(0.5)  # the caller's own work: the worker's answers pile up meanwhile
+        done.append(pending.result())
+
+    thread = threading.Thread(target=run, daemon=True)
+    try:
+        thread.start()
+        thread.join(timeout=60)
+        assert done and done[0].shape == (4000, 512)
+        assert worker._process is not None and worker._process.poll() is None  # no fallback
     finally:
         worker.close()
 

@@ -31,9 +31,11 @@ import logging
 import mmap
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -286,37 +288,56 @@ def _timed(embedder: Embedder, texts: list[str]) -> tuple[np.ndarray, float]:
 
 def serve(requests_fd: int, replies_fd: int, marks_fd: int) -> None:
     """The worker's loop: an embedder, then (slot, texts) requests until the pipe closes.
-    A chunk whose slot the caller has marked as its own is answered as taken."""
+    A chunk whose slot the caller has marked as its own is answered as taken.
+
+    Answers are written by a thread of their own: the caller sends a long request's chunks
+    all at once and reads no answer until it waits for them, so a worker that wrote its
+    answers itself would stop at a full pipe, with the caller stopped at a full one too."""
     marks = mmap.mmap(marks_fd, _SLOTS)
     with os.fdopen(requests_fd, "rb") as requests, os.fdopen(replies_fd, "wb") as replies:
         try:
             embedder: Embedder = pickle.load(requests)
         except EOFError:
             return
-        while True:
-            try:
-                slot, texts = pickle.load(requests)
-            except EOFError:
-                return
-            if slot is not None and marks[slot] == _CALLER:
-                answer = ("taken", None, 0.0)
-            else:
-                if slot is not None:
-                    marks[slot] = _WORKER
+        answers: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        writer = threading.Thread(target=_write_answers, args=(answers, replies), daemon=True)
+        writer.start()
+        try:
+            while True:
                 try:
-                    vectors, seconds = _timed(embedder, texts)
-                    answer = ("ok", vectors, seconds)
-                except Exception as exc:  # noqa: BLE001 - sent back, raised by the caller
-                    answer = ("error", exc, 0.0)
-            try:
-                message = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - an exception that does not pickle
-                message = pickle.dumps(("error", RuntimeError(repr(answer[1])), 0.0))
-            try:
-                replies.write(message)
-                replies.flush()
-            except OSError:  # the caller went away (closed, or its process ended)
-                return
+                    slot, texts = pickle.load(requests)
+                except EOFError:
+                    return
+                answers.put(_answer(embedder, marks, slot, texts))
+        finally:
+            answers.put(None)
+            writer.join()
+
+
+def _answer(embedder: Embedder, marks: mmap.mmap, slot: int | None, texts: list[str]) -> bytes:
+    if slot is not None and marks[slot] == _CALLER:
+        answer = ("taken", None, 0.0)
+    else:
+        if slot is not None:
+            marks[slot] = _WORKER
+        try:
+            vectors, seconds = _timed(embedder, texts)
+            answer = ("ok", vectors, seconds)
+        except Exception as exc:  # noqa: BLE001 - sent back, raised by the caller
+            answer = ("error", exc, 0.0)
+    try:
+        return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle
+        return pickle.dumps(("error", RuntimeError(repr(answer[1])), 0.0))
+
+
+def _write_answers(answers: queue.SimpleQueue, replies) -> None:
+    while (message := answers.get()) is not None:
+        try:
+            replies.write(message)
+            replies.flush()
+        except OSError:  # the caller went away (closed, or its process ended)
+            return
 
 
 if __name__ == "__main__":
