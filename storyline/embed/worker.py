@@ -290,28 +290,35 @@ def serve(requests_fd: int, replies_fd: int, marks_fd: int) -> None:
     """The worker's loop: an embedder, then (slot, texts) requests until the pipe closes.
     A chunk whose slot the caller has marked as its own is answered as taken.
 
-    Answers are written by a thread of their own: the caller sends a long request's chunks
-    all at once and reads no answer until it waits for them, so a worker that wrote its
-    answers itself would stop at a full pipe, with the caller stopped at a full one too."""
+    Requests are read, and answers written, by threads of their own: the caller sends a
+    long request's chunks all at once and reads no answer until it waits for them, so a
+    worker that read only between chunks would keep the caller waiting at a full pipe, and
+    one that wrote its answers itself would stop at a full pipe too."""
     marks = mmap.mmap(marks_fd, _SLOTS)
     with os.fdopen(requests_fd, "rb") as requests, os.fdopen(replies_fd, "wb") as replies:
         try:
             embedder: Embedder = pickle.load(requests)
         except EOFError:
             return
-        answers: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        todo: queue.SimpleQueue = queue.SimpleQueue()
+        answers: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=_read_requests, args=(requests, todo), daemon=True).start()
         writer = threading.Thread(target=_write_answers, args=(answers, replies), daemon=True)
         writer.start()
         try:
-            while True:
-                try:
-                    slot, texts = pickle.load(requests)
-                except EOFError:
-                    return
-                answers.put(_answer(embedder, marks, slot, texts))
+            while (request := todo.get()) is not None:
+                answers.put(_answer(embedder, marks, *request))
         finally:
             answers.put(None)
             writer.join()
+
+
+def _read_requests(requests, todo: queue.SimpleQueue) -> None:
+    try:
+        while True:
+            todo.put(pickle.load(requests))
+    except (EOFError, OSError, pickle.UnpicklingError):
+        todo.put(None)  # the caller closed the pipe (or went away): stop
 
 
 def _answer(embedder: Embedder, marks: mmap.mmap, slot: int | None, texts: list[str]) -> bytes:
