@@ -185,7 +185,11 @@ def report(prepared: dict, pairs: dict, semeval, everything: dict) -> str:
               "the other folds of all sets, and scored on its own articles. This is the figure "
               "to expect on unseen articles like these; the scores of `storyline eval` in "
               "[stories.md](../results/stories.md) come from the model fitted on everything and "
-              "are optimistic.", "",
+              "are optimistic. Only articles with text are scored here ("
+              + ", ".join(f"{len(prepared[n]['dataset'].skipped)} of {n}'s came empty"
+                          for n in prepared if prepared[n]["dataset"].skipped)
+              + "); `storyline eval` counts those as stories of their own, so its figures "
+              "for a set with empty articles are lower than the last column.", "",
               "| set | P | R | F1 (mean of folds) | F1 per fold | F1 fitted on everything |",
               "|---|---:|---:|---:|---|---:|"]
     for name in prepared:
