@@ -535,6 +535,25 @@ def test_a_long_request_larger_than_the_pipes_is_answered_in_full():
         worker.close()
 
 
+def test_a_worker_killed_during_a_long_request_leaves_the_rest_to_the_caller(encoder, caplog):
+    from storyline.embed.worker import EmbeddingWorker
+
+    texts = [f"{text} {i}" for i, text in enumerate([ENGLISH, SPANISH, UNRELATED] * 12)]
+    worker = EmbeddingWorker(UniversalSentenceEncoder(threads=1, batch_size=2), min_texts=2,
+                             shared_from=8, chunk_batches=2)
+    try:
+        worker.submit(texts[:2]).result()  # the worker is up, its model loaded
+        pending = worker.submit(texts)
+        worker._process.kill()
+        worker._process.wait()
+        reference = UniversalSentenceEncoder(threads=1, batch_size=2).embed(texts)
+        assert pending.result().tobytes() == reference.tobytes()
+        assert worker.submit(texts).result().tobytes() == reference.tobytes()  # in process now
+    finally:
+        worker.close()
+    assert "embedding in process" in caplog.text
+
+
 class _Unpicklable(NullEmbedder):
     in_worker = True
 
