@@ -37,7 +37,7 @@ import argparse
 import json
 import tempfile
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -49,6 +49,7 @@ from storyline.cluster import (FEATURES, Weights, candidate_pairs, cluster_group
                                signals)
 from storyline.cluster import pair_model
 from storyline.eval import load_cluster_dataset, load_pairs, pairwise
+from storyline.eval.metrics import PRF
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -144,15 +145,32 @@ def as_model(w: np.ndarray) -> dict:
 
 
 def batch_scores(prepared: dict, model: dict, fold: int | None = None):
-    """Pairwise precision/recall/F1 of batch clustering the whole set with ``model``, on
-    the articles of ``fold`` only (all when None)."""
+    """Pairwise precision/recall/F1 of batch clustering the whole set with ``model``; with
+    ``fold``, over the pairs that hold an article of that fold. A fold's gold stories are
+    its own, so its gold pairs are all there; a pair put together across two folds is
+    wrong, and counts half against each (the folds' counts then add up to the whole
+    set's). Scoring the fold's articles alone would not see those merges: on gva that
+    raised precision from 0.886 to 0.954 with the same model."""
     weights = pair_model.weights(model, prepared["window_days"])
     clusters = cluster_groups(prepared["groups"], weights, duplicate_links=prepared["links"])
     story = {key: i for i, keys in enumerate(clusters) for key in keys}
-    docs = [d for d in prepared["dataset"].docs
-            if fold is None or prepared["fold"][d.cluster_id] == fold]
+    docs = prepared["dataset"].docs
     predicted = {d.doc_id: str(story.get(d.raw.content_hash, d.doc_id)) for d in docs}
-    return pairwise({d.doc_id: d.cluster_id for d in docs}, predicted)
+    gold = {d.doc_id: d.cluster_id for d in docs}
+    if fold is None:
+        return pairwise(gold, predicted)
+    inside = {d.doc_id for d in docs if prepared["fold"][d.cluster_id] == fold}
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc_id, cluster in predicted.items():
+        members[cluster].append(doc_id)
+    touching = both = 0
+    for ids in members.values():
+        mine = [i for i in ids if i in inside]
+        touching += len(mine) * (len(mine) - 1) / 2 + len(mine) * (len(ids) - len(mine)) / 2
+        both += sum(n * (n - 1) // 2 for n in Counter(gold[i] for i in mine).values())
+    in_gold = sum(n * (n - 1) // 2 for n in Counter(gold[i] for i in inside).values())
+    return PRF.from_precision_recall(both / touching if touching else 1.0,
+                                     both / in_gold if in_gold else 1.0)
 
 
 def held_out_topics(prepared: dict, pairs: dict, semeval) -> dict[str, list]:
@@ -182,7 +200,9 @@ def report(prepared: dict, pairs: dict, semeval, everything: dict) -> str:
     lines += ["## Held-out topics", "",
               f"Each set's topics in {FOLDS} folds (ecbplus and meantime by topic id, gva by "
               "gold story); each fold is clustered (batch, the whole set) by a model fitted on "
-              "the other folds of all sets, and scored on its own articles. This is the figure "
+              "the other folds of all sets, and scored on the pairs that hold one of its articles "
+              "(a pair across two folds counts half to each, so a merge with another fold's "
+              "article counts against it). This is the figure "
               "to expect on unseen articles like these; the scores of `storyline eval` in "
               "[stories.md](../results/stories.md) come from the model fitted on everything and "
               "are optimistic. Only articles with text are scored here ("
