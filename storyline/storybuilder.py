@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Sequence
 
@@ -19,6 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .cluster import Group, OnlineClusterer, Weights, cluster_groups, pack, story_id_for, unpack
+from .cluster.state import MISSING_RARE
 from .cluster.sparse import SparseSum
 from .cluster import pair_model
 from .dedup import DupCandidate, band_keys, exact_key, is_near_duplicate, signature
@@ -50,7 +51,7 @@ class Started:
     articles: Sequence[Article]
     dense: Pending
     links: list[tuple[str, str]]
-    sparse: list[tuple[dict, dict, dict]]
+    sparse: list[tuple[dict, dict, dict, dict]]
     documents: int  # in the corpus once these were counted
 
 
@@ -62,6 +63,11 @@ class Started:
 #: frequencies of the terms that matter hardly move, and the cost would grow with the
 #: archive, so it stops there; all of it weighs fewer than 8,192 vectors.
 REWEIGH_AT = tuple(2**k for k in range(6, 13))  # 64 ... 4,096
+
+#: The IDF a name word needs to count as rare (the ``rare`` signal): fewer than one article
+#: in 50 mentions it, the background's pseudo-documents counted (a victim's or a small
+#: town's name, not "Chicago" or "Police"). The IDF is ``log(...) + 1`` (``embed.frequencies``).
+RARE_NAME_IDF = 1.0 + math.log(50)
 
 
 class StoryBuilder:
@@ -96,14 +102,14 @@ class StoryBuilder:
     def groups_of(self, articles: Sequence[Article]) -> list[Group]:
         """Each article as a group of one, from its stored features; articles that have
         none yet get them computed and stored (``features``)."""
-        rows = self.store.features([a.article_id for a in articles])
+        rows = self._with_rare_names(self.store.features([a.article_id for a in articles]))
         made = {g.key: g for g in self.features([a for a in articles if a.article_id not in rows])}
         return [made[a.article_id] if a.article_id in made else _group_of(rows[a.article_id], a.language)
                 for a in articles]
 
-    def _sparse_features(self, articles: Sequence[Article]) -> tuple[list[tuple[dict, dict, dict]], int]:
-        """Lexical, name and number vectors (the document frequencies count these articles),
-        and the number of documents counted."""
+    def _sparse_features(self, articles: Sequence[Article]) -> tuple[list[tuple[dict, dict, dict, dict]], int]:
+        """Lexical, name, number and rare-name vectors (the document frequencies count
+        these articles), and the number of documents counted."""
         terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
         texts = [self._lexical_window(a) for a in articles]
         found_names = [names(text) for text in texts]
@@ -112,8 +118,8 @@ class StoryBuilder:
         for article, term_weights, found, text in zip(articles, terms, found_names, texts):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies,
                                                         article.language).to_dict()
-            sparse.append((lexical, self._names_vector(found, frequencies, article.language),
-                           _hashed(numbers(text))))
+            keys, rare = self._name_vectors(found, frequencies, article.language)
+            sparse.append((lexical, keys, _hashed(numbers(text)), rare))
             if frequencies.documents <= REWEIGH_AT[-1]:
                 self._terms_of[article.article_id] = _Counted.of(term_weights, found, article.language)
         return sparse, frequencies.documents
@@ -123,27 +129,30 @@ class StoryBuilder:
         crawled page's tail is teasers of other stories)."""
         return f"{article.title or ''}\n{article.text[:self.settings['lexical_chars']]}"
 
-    def _names_vector(self, found: frozenset[str], frequencies: DocumentFrequencies,
-                      language: str | None) -> dict[int, float]:
-        """The names' keys as a unit vector, each weighted by the IDF of its word: sharing
-        a rare name ("Marksville") says more than sharing a common one ("Chicago"). The
-        words' frequencies must be in ``frequencies`` (``_name_term_ids``)."""
+    def _name_vectors(self, found: frozenset[str], frequencies: DocumentFrequencies,
+                      language: str | None) -> tuple[dict[int, float], dict[int, float]]:
+        """The names' keys as a unit vector, each weighted by the IDF of its word (sharing
+        a rare name, "Marksville", says more than sharing a common one, "Chicago"), and the
+        rare name words (``RARE_NAME_IDF``) with a weight of 1 each: their dot product
+        counts the rare words two articles share. The words' frequencies must be in
+        ``frequencies`` (``_name_term_ids``)."""
         words = sorted({word for name in found for word in name.split()})
         idf = dict(zip(words, self.vectorizer.idf_of(words, frequencies, language).tolist()))
-        return _unit_hashed(weighted_name_keys(found, idf.__getitem__))
+        rare = {_hashed_id(word): 1.0 for word in words if len(word) > 1 and idf[word] >= RARE_NAME_IDF}
+        return _unit_hashed(weighted_name_keys(found, idf.__getitem__)), rare
 
     def _groups(self, articles: Sequence[Article], dense: Pending,
-                sparse: list[tuple[dict, dict, dict]]) -> list[Group]:
+                sparse: list[tuple[dict, dict, dict, dict]]) -> list[Group]:
         """The articles as groups of one, their features stored, once the vectors are in."""
         groups, rows = [], []
-        for article, vector, (lexical, keys, figures) in zip(articles, dense.result(), sparse):
+        for article, vector, (lexical, keys, figures, rare) in zip(articles, dense.result(), sparse):
             day = day_of(article.published)
             vector = vector.astype("float32")
             groups.append(Group.of_article(article.article_id, vector, lexical, keys, figures,
-                                           day, article.language))
+                                           day, article.language, rare))
             rows.append(FeatureRow(article.article_id, day, vector.astype("<f4").tobytes(),
                                    _pack_sparse(lexical), _pack_sparse(keys), article.language,
-                                   _pack_sparse(figures)))
+                                   _pack_sparse(figures), _pack_sparse(rare)))
         self.store.save_features(rows)
         return groups
 
@@ -276,7 +285,7 @@ class StoryBuilder:
         frequencies = self._frequencies_of({t for c in counted.values() for t in c.ids.tolist()}
                                            | self._name_term_ids([c.names for c in counted.values()]))
         vectors = {article_id: (self.vectorizer.vector_from_terms(c.terms(), frequencies, c.language).to_dict(),
-                                self._names_vector(c.names, frequencies, c.language))
+                                *self._name_vectors(c.names, frequencies, c.language))
                    for article_id, c in counted.items()}
         if frequencies.documents > REWEIGH_AT[-1]:
             self._terms_of.clear()  # the last time
@@ -285,17 +294,18 @@ class StoryBuilder:
             if not all(a in vectors for a in members):
                 continue  # a member stored before features were: the story keeps its sums
             story = unpack(story_id, stored[story_id].state)
-            story.lexical, story.names = SparseSum.of({}), SparseSum.of({})
+            story.lexical, story.names, story.rare = SparseSum.of({}), SparseSum.of({}), SparseSum.of({})
             for article_id in members:
-                lexical, keys = vectors[article_id]
+                lexical, keys, rare = vectors[article_id]
                 story.lexical = story.lexical.plus(SparseSum.of(lexical))
                 story.names = story.names.plus(SparseSum.of(keys))
+                story.rare = story.rare.plus(SparseSum.of(rare))
             states.append((story_id, pack(story)))
-        self.store.save_reweighed([(article_id, _pack_sparse(lexical), _pack_sparse(keys))
-                                   for article_id, (lexical, keys) in vectors.items()], states,
+        self.store.save_reweighed([(article_id, _pack_sparse(lexical), _pack_sparse(keys), _pack_sparse(rare))
+                                   for article_id, (lexical, keys, rare) in vectors.items()], states,
                                   frequencies.documents)
         self._online = None  # restored from the new states when next needed
-        logger.info("weighed %d articles' TF-IDF and name vectors and %d stories again at %d documents",
+        logger.info("weighed %d articles' TF-IDF, name and rare-name vectors and %d stories again at %d documents",
                     len(vectors), len(states), frequencies.documents)
 
     def _assign_all(self, online: OnlineClusterer, groups: list[Group], linked: dict[str, set[str]],
@@ -322,21 +332,51 @@ class StoryBuilder:
 
     def _online_clusterer(self) -> OnlineClusterer:
         if self._online is None:
-            states = self.store.story_states()
-            self._online = OnlineClusterer(self.weights, {k: unpack(k, r.state) for k, r in states.items()},
-                                           members=self._stored_members)
+            stories = {k: unpack(k, r.state) for k, r in self.store.story_states().items()}
+            self._sum_rare_names([story for story in stories.values() if story.rare is MISSING_RARE])
+            self._online = OnlineClusterer(self.weights, stories, members=self._stored_members)
         return self._online
+
+    def _sum_rare_names(self, stories: Sequence[Group]) -> None:
+        """Give stories whose state was stored before rare names were kept the sums of their
+        members' (the next change to a story stores them with it)."""
+        if not stories:
+            return
+        members = self.store.story_members([story.key for story in stories])
+        rows = self._with_rare_names(self.store.features(a for ids in members.values() for a in ids))
+        for story in stories:
+            story.rare = SparseSum.of({})
+            for article_id in members.get(story.key, ()):
+                if article_id in rows:
+                    story.rare = story.rare.plus(SparseSum.of(_unpack_sparse(rows[article_id].rare)))
 
     def _stored_members(self, story_ids: Sequence[str]):
         """Member articles of stored stories as groups of one, with their duplicate links;
         a story with a member whose features are missing is left out (not fully known)."""
         members = self.store.story_members(story_ids)
-        rows = self.store.features(a for ids in members.values() for a in ids)
+        rows = self._with_rare_names(self.store.features(a for ids in members.values() for a in ids))
         groups = {story: [_group_of(rows[a], self._language_if_unknown(rows[a])) for a in ids]
                   for story, ids in members.items()
                   if all(a in rows for a in ids)}
         links = [(a, b) for a, b, *_ in self.store.duplicate_links(rows)]
         return groups, links
+
+    def _with_rare_names(self, rows: dict[str, FeatureRow]) -> dict[str, FeatureRow]:
+        """``rows`` with the rare name words of those stored before m007_rare_names kept
+        them, found from their articles with the document frequencies of now, and stored."""
+        old = [row for row in rows.values() if row.rare is None]
+        articles = {row.article_id: self.store.article(row.article_id) for row in old}
+        found = {article_id: names(self._lexical_window(article))
+                 for article_id, article in articles.items() if article is not None}
+        if not found:
+            return rows
+        frequencies = self._frequencies_of(self._name_term_ids(list(found.values())))
+        updated = [replace(rows[article_id], rare=_pack_sparse(self._name_vectors(
+                       keys, frequencies, articles[article_id].language)[1]))
+                   for article_id, keys in found.items()]
+        self.store.save_features(updated)
+        logger.info("found the rare names of %d articles stored before they were kept", len(updated))
+        return {**rows, **{row.article_id: row for row in updated}}
 
     def _language_if_unknown(self, row: FeatureRow) -> str | None:
         """Features stored before m006_story_features lack the language: read the article."""
@@ -349,7 +389,8 @@ class StoryBuilder:
         """Batch: cluster every stored article again from its stored features; returns the
         number of stories. With ``since``/``until`` (ISO dates) only the stories active in
         that range are clustered again: their members and the range's articles."""
-        groups = [_group_of(row, self._language_if_unknown(row)) for row in self.store.iter_features()]
+        rows = self._with_rare_names({row.article_id: row for row in self.store.iter_features()})
+        groups = [_group_of(row, self._language_if_unknown(row)) for row in rows.values()]
         missing = self.store.unassigned_article_ids()
         known = {g.key for g in groups}
         todo = [a for a in (self.store.article(i) for i in missing if i not in known) if a]
@@ -413,7 +454,11 @@ def _unit_hashed(weights: dict[str, float]) -> dict[int, float]:
     norm = math.sqrt(sum(w * w for w in weights.values()))
     if not norm:
         return {}
-    return {zlib.crc32(k.encode("utf-8")) & 0x7FFFFFFF: w / norm for k, w in sorted(weights.items())}
+    return {_hashed_id(k): w / norm for k, w in sorted(weights.items())}
+
+
+def _hashed_id(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) & 0x7FFFFFFF
 
 
 @dataclass(frozen=True)
@@ -449,7 +494,7 @@ def _unpack_sparse(blob: bytes) -> dict[int, float]:
 def _group_of(row: FeatureRow, language: str | None) -> Group:
     dense = np.frombuffer(row.dense, dtype="<f4").astype("float32")
     return Group.of_article(row.article_id, dense, _unpack_sparse(row.lexical), _unpack_sparse(row.names),
-                            _unpack_sparse(row.numbers), row.day, language)
+                            _unpack_sparse(row.numbers), row.day, language, _unpack_sparse(row.rare))
 
 
 def _row(group: Group) -> StoryRow:

@@ -108,11 +108,13 @@ def test_online_merges_two_stories_when_an_article_bridges_them():
 
 def test_state_round_trips():
     group = _articles(stories=1, per_story=1)[0]
-    group.absorb(Group.of_article("b", group.dense, {7: 1.0}, {8: 1.0}, {9: 1.0}, 101.0, "es"))
+    group.absorb(Group.of_article("b", group.dense, {7: 1.0}, {8: 1.0}, {9: 1.0}, 101.0, "es", {5: 1.0}))
     back = unpack(group.key, pack(group))
     assert back.size == group.size and (back.first, back.last) == (group.first, group.last)
     assert np.allclose(back.dense, group.dense)
-    assert (back.lexical, back.names, back.numbers) == (group.lexical, group.names, group.numbers)
+    assert (back.lexical, back.names, back.numbers, back.rare) == (group.lexical, group.names, group.numbers,
+                                                                   group.rare)
+    assert back.rare.dot(SparseSum.of({5: 1.0})) == 1.0
     assert back.days == group.days and back.languages == group.languages
     assert set(back.by_language) == set(group.by_language)
 
@@ -139,9 +141,10 @@ def _mixed(seed: int, count: int = 9) -> list[Group]:
     for i in range(count):
         terms = {int(t): float(rng.random()) for t in rng.choice(40, 6, replace=False)}
         day = None if i % 4 == 3 else float(rng.integers(100, 110))
+        rare = dict.fromkeys(rng.choice(6, int(rng.integers(4)), replace=False).tolist(), 1.0)
         groups.append(Group.of_article(f"m{i}", _unit(rng.normal(size=8)), terms,
                                        {int(rng.integers(5)): 1.0}, {int(rng.integers(3)): 1.0},
-                                       day, ["en", "es", "de"][i % 3]))
+                                       day, ["en", "es", "de"][i % 3], rare))
     return groups
 
 
@@ -153,16 +156,27 @@ def _story_of(key: str, members: list[Group]) -> Group:
 
 
 FITTED = Weights(dense=3.0, lexical=15.0, names=4.0, threshold=14.0, window_days=200,
-                 cross_language=7.5, numbers=3.0, time=1.2, gap=-0.7, dated=1.5, same_language=6.4)
+                 cross_language=7.5, numbers=3.0, time=1.2, gap=-0.7, dated=1.5, same_language=6.4,
+                 rare=2.5)
+RARE = SIGNALS.index("rare")
 
 
 def test_every_signal_averages_exactly_over_member_pairs():
+    """Each signal of two groups is the mean of their member pairs' signals, but ``rare``:
+    it is log(1 + the mean number of rare names shared)."""
     groups = _mixed(1)
     a, b = _story_of("A", groups[:4]), _story_of("B", groups[4:])
     pairs = [link(x, y, FITTED) for x in groups[:4] for y in groups[4:]]
     together = link(a, b, FITTED)
-    assert together.signals == pytest.approx(tuple(np.mean([p.signals for p in pairs], axis=0)), abs=1e-6)
-    assert together.score == pytest.approx(np.mean([p.score for p in pairs]), abs=1e-5)
+    means = np.mean([p.signals for p in pairs], axis=0)
+    shared = np.mean([x.rare.dot(y.rare) for x in groups[:4] for y in groups[4:]])
+    assert 0 < shared and [p.rare for p in pairs] == pytest.approx(
+        [np.log1p(x.rare.dot(y.rare)) for x in groups[:4] for y in groups[4:]])
+    means[RARE] = np.log1p(shared)
+    assert together.signals == pytest.approx(tuple(means), abs=1e-6)
+    linear = replace(FITTED, rare=0.0)  # the score of a linear model is the mean pair score
+    assert link(a, b, linear).score == pytest.approx(np.mean([link(x, y, linear).score for x in groups[:4]
+                                                              for y in groups[4:]]), abs=1e-5)
 
 
 #: The same with products of signals, as the shipped model has: a group's score is then
@@ -189,7 +203,8 @@ def test_regrouping_on_the_pair_matrix_agrees_with_batch_clustering():
     for seed, weights in zip(range(4), [replace(FITTED, threshold=4.0)] * 2
                              + [replace(WITH_PRODUCTS, threshold=4.0)] * 2):
         groups = _mixed(seed, count=12)
-        matrices = pair_signals(groups, weights)
+        matrices = pair_signals(groups, weights)  # the rare names shared, not their logarithm
+        matrices[RARE] = np.log1p(matrices[RARE])
         assert tuple(matrices[:, 0, 1]) == pytest.approx(link(groups[0], groups[1], weights).signals, abs=1e-5)
         by_matrix = sorted(sorted(groups[i].key for i in part) for part in agglomerate(groups, weights, {}))
         assert by_matrix == cluster_groups(groups, weights, neighbours=len(groups))
@@ -254,7 +269,9 @@ def _agglomerate_naively(groups, weights, links):
                 merge(min(gi, gj), max(gi, gj))
     while len(parts) > 1:
         sizes = np.array([len(part) for part in parts], dtype=float)
-        means = weights.score(tuple(totals / np.outer(sizes, sizes)))
+        signals = totals / np.outer(sizes, sizes)
+        signals[RARE] = np.log1p(signals[RARE])  # the rare names shared: a log of their mean
+        means = weights.score(tuple(signals))
         np.fill_diagonal(means, -np.inf)
         apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
         means[apart > weights.window_days] = -np.inf

@@ -242,11 +242,11 @@ def test_online_weighs_early_tfidf_vectors_again_as_the_corpus_grows(tmp_path):
         now = builder.vectorizer.vector_from_terms(terms, builder._frequencies_of(terms), "en").to_dict()
         assert late.keys() == now.keys()
         assert all(late[t] == pytest.approx(now[t], abs=1e-6) for t in now)
-        # each story's lexical and name sums are the sums of its members' stored vectors
+        # each story's lexical, name and rare-name sums are the sums of its members' stored vectors
         rows = store.features(d.content_hash for d in docs)
         states = store.story_states()
         for story_id, members in store.story_members(list(states)).items():
-            for field in ("lexical", "names"):
+            for field in ("lexical", "names", "rare"):
                 summed = SparseSum.of({})
                 for member in members:
                     summed = summed.plus(SparseSum.of(_unpack_sparse(getattr(rows[member], field))))
@@ -287,3 +287,63 @@ def test_a_negative_background_says_which_setting(tmp_path):
     with Engine(db=str(tmp_path / "bad.db"), background_documents=-1, cards=False) as engine:
         with pytest.raises(SettingsError, match="background_documents.*0 or more"):
             engine.ingest_documents(_generated_reports(2))
+
+
+def _reports_with_rare_and_common_names(count: int) -> list[RawDocument]:
+    """Reports from ten made-up towns (each named by a few of them: rare names) in one
+    county that every report names (a common name)."""
+    towns = ["Ashcombe", "Brackley", "Calloway", "Drumlin", "Elsworth", "Fenwick", "Gorsedale",
+             "Hollins", "Ingleby", "Jarrow"]
+    events = ["a barn fire", "a bridge repair", "a school fair", "a water main break"]
+    return [RawDocument(origin=f"rare:{i}", hints={"title": f"{towns[i % 10]} reports {events[i // 10 % 4]}",
+                                                   "date": f"2024-05-{1 + i % 28:02d}"},
+                        body=f"Officials in {towns[i % 10]}, Riverton County, said on day {i} that "
+                             f"{events[i // 10 % 4]} kept crews busy. Riverton County sent help.")
+            for i in range(count)]
+
+
+def test_a_store_filled_before_rare_names_were_kept_gets_them_when_read(tmp_path, monkeypatch):
+    """Features stored before m007_rare_names have no rare names (NULL) and story states
+    no sums of them: both are found from the articles when read, and the stories stay."""
+    import sqlite3
+
+    from storyline.cluster import pack, state, unpack
+    from storyline.cluster.sparse import SparseSum
+    from storyline.storybuilder import _hashed_id, _unpack_sparse
+
+    docs = _reports_with_rare_and_common_names(40)
+    db = tmp_path / "old.db"
+    with Engine(db=str(db), cards=False) as engine:
+        engine.ingest_documents(docs)
+        before = engine.store.story_of(d.content_hash for d in docs)
+        states = engine.store.story_states()
+    with monkeypatch.context() as patch:  # what the previous version stored
+        patch.setattr(state, "_SPARSE", ("lexical", "names", "numbers"))
+        old_states = {k: pack(unpack(k, r.state)) for k, r in states.items()}
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE features SET rare = NULL")
+        conn.executemany("UPDATE stories SET state = ? WHERE story_id = ?",
+                         [(blob, k) for k, blob in old_states.items()])
+    assert all(unpack(k, blob).rare is state.MISSING_RARE for k, blob in old_states.items())
+
+    with Engine(db=str(db), cards=False) as engine:
+        store = engine.store
+        stories = engine.story_builder._online_clusterer().stories
+        rows = store.features(d.content_hash for d in docs)
+        assert all(row.rare is not None for row in rows.values())
+        first = _unpack_sparse(rows[docs[0].content_hash].rare)
+        assert _hashed_id("ashcombe") in first and _hashed_id("riverton") not in first
+        for story_id, members in store.story_members(list(stories)).items():
+            summed = SparseSum.of({})
+            for member in members:
+                summed = summed.plus(SparseSum.of(_unpack_sparse(rows[member].rare)))
+            assert stories[story_id].rare == summed and len(summed)
+        engine.cluster()
+        assert _partition(store.story_of(d.content_hash for d in docs)) == _partition(before)
+
+
+def _partition(story_of: dict[str, str]) -> list[list[str]]:
+    groups: dict[str, list[str]] = {}
+    for article, story in story_of.items():
+        groups.setdefault(story, []).append(article)
+    return sorted(sorted(g) for g in groups.values())

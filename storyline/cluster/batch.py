@@ -210,10 +210,10 @@ def _simple_sums(groups: Sequence[Group], i: np.ndarray, j: np.ndarray, scale: f
     both = np.where(dated, count[i] * count[j], 0.0)
     apart = np.where(dated, apart, 0.0)
     sparse_dots = [_row_dots(stack([getattr(g, name) for g in groups]), i, j)
-                   for name in ("lexical", "names", "numbers")]
-    return np.stack([size[i] * size[j], product, np.where(same, product, 0.0), *sparse_dots,
+                   for name in ("lexical", "names", "numbers", "rare")]
+    return np.stack([size[i] * size[j], product, np.where(same, product, 0.0), *sparse_dots[:3],
                      both * np.exp(-apart / scale), both * np.log1p(apart), both,
-                     np.where(same, size[i] * size[j], 0.0)])
+                     np.where(same, size[i] * size[j], 0.0), sparse_dots[3]])
 
 
 def _row_dots(matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:

@@ -14,6 +14,10 @@ model fitted on same-story and different-story pairs (benchmarks/stories/fit_pai
     gap        log(1 + days apart) when both are dated, else 0 (follow-ups weeks later)
     dated      1 when both are dated, else 0 (time is evidence only when both have it)
     same_language  1 when both are in one language
+    rare       log(1 + the number of rare name words they share): one shared name that few
+               articles mention ("Marksville", a victim's name) ties a trial report to the
+               shooting months before, however many other names either article holds,
+               where the names cosine is diluted by them
 
 The model also weighs a few products of two signals (``INTERACTIONS``), because what one
 signal is worth depends on another: word overlap means more between two dated articles of
@@ -50,7 +54,8 @@ Sparse = dict[int, float]
 
 #: The pair signals, in the order of ``Link.signals`` and ``Weights.coefficients``.
 SIGNALS = ("dense", "lexical", "cross", "names", "numbers", "time", "gap", "dated",
-           "same_language")
+           "same_language", "rare")
+RARE = SIGNALS.index("rare")
 
 #: Products of two signals the pair model weighs as well, after the signals themselves.
 INTERACTIONS = (("dated", "dense"), ("dated", "lexical"), ("dated", "names"), ("dated", "numbers"),
@@ -85,6 +90,7 @@ class Weights:
     gap: float = 0.0
     dated: float = 0.0
     same_language: float = 0.0
+    rare: float = 0.0
     time_scale_days: float = 3.0
     interactions: tuple[tuple[str, float], ...] = ()
 
@@ -98,7 +104,7 @@ class Weights:
         """One weight per name in ``FEATURES``."""
         products = dict(self.interactions)
         return (self.dense, self.lexical, self.cross_language, self.names, self.numbers,
-                self.time, self.gap, self.dated, self.same_language,
+                self.time, self.gap, self.dated, self.same_language, self.rare,
                 *(products.get(name, 0.0) for name in FEATURES[len(SIGNALS):]))
 
     @cached_property
@@ -151,19 +157,21 @@ class Group:
     numbers: SparseSum = field(default_factory=dict)
     days: dict[float, int] = field(default_factory=dict)  # dated members per day
     languages: dict[str, int] = field(default_factory=dict)  # members per language
+    rare: SparseSum = field(default_factory=dict)  # rare name words, 1 each (a count, not a unit vector)
 
     def __post_init__(self) -> None:  # sparse sums may be given as {term: weight}
         self.lexical = SparseSum.of(self.lexical)
         self.names = SparseSum.of(self.names)
         self.numbers = SparseSum.of(self.numbers)
+        self.rare = SparseSum.of(self.rare)
 
     @classmethod
     def of_article(cls, key: str, dense: np.ndarray, lexical: Sparse | SparseSum,
                    names: Sparse | SparseSum, numbers: Sparse | SparseSum, day: float | None,
-                   language: str | None) -> Group:
+                   language: str | None, rare: Sparse | SparseSum | None = None) -> Group:
         language = language or "?"
         return cls(key, 1, dense, lexical, names, day, day, {language: dense}, numbers,
-                   {} if day is None else {day: 1}, {language: 1})
+                   {} if day is None else {day: 1}, {language: 1}, rare or {})
 
     def absorb(self, other: Group) -> None:
         self.size += other.size
@@ -176,6 +184,7 @@ class Group:
         self.lexical = self.lexical.plus(other.lexical)
         self.names = self.names.plus(other.names)
         self.numbers = self.numbers.plus(other.numbers)
+        self.rare = self.rare.plus(other.rare)
         _add_into(self.days, other.days)
         _add_into(self.languages, other.languages)
         self.first = _min(self.first, other.first)
@@ -184,7 +193,7 @@ class Group:
     def copy(self) -> Group:
         return Group(self.key, self.size, self.dense.copy(), self.lexical, self.names,
                      self.first, self.last, {k: v.copy() for k, v in self.by_language.items()},
-                     self.numbers, dict(self.days), dict(self.languages))
+                     self.numbers, dict(self.days), dict(self.languages), self.rare)
 
     @property
     def centroid(self) -> np.ndarray:
@@ -215,13 +224,13 @@ class Link:
 #: pairs, so a merged group's sums with a third are the sums of its parts' (batch
 #: agglomeration keeps them per link and adds them instead of scoring anew).
 SUMS = ("pairs", "dense", "same_language_dense", "lexical", "names", "numbers", "time", "gap",
-        "dated", "same_language")
+        "dated", "same_language", "rare")
 
 
 def pair_sums(a: Group, b: Group, time_scale_days: float,
-              sparse_dots: tuple[float, float, float] | None = None) -> tuple[float, ...]:
+              sparse_dots: tuple[float, float, float, float] | None = None) -> tuple[float, ...]:
     """The sums in ``SUMS`` over all member pairs of two groups. ``sparse_dots`` are the
-    lexical, name and number dot products if already known (``links``)."""
+    lexical, name, number and rare-name dot products if already known (``sums_with``)."""
     product = float(a.dense @ b.dense)
     if a.by_language and b.by_language:
         # a one-language sum is the total (the same array): its product is known
@@ -231,21 +240,28 @@ def pair_sums(a: Group, b: Group, time_scale_days: float,
     else:
         same_language_dense = product  # languages unknown: no pair counts as across languages
     same_language = float(sum(n * b.languages.get(k, 0) for k, n in a.languages.items()))
-    lexical, names, numbers = sparse_dots or (a.lexical.dot(b.lexical), a.names.dot(b.names),
-                                              a.numbers.dot(b.numbers))
+    lexical, names, numbers, rare = sparse_dots or (
+        a.lexical.dot(b.lexical), a.names.dot(b.names), a.numbers.dot(b.numbers), a.rare.dot(b.rare))
     time, gap, dated = _time_signals(a.days, b.days, time_scale_days)
     return (float(a.size * b.size), product, same_language_dense, lexical, names, numbers,
-            time, gap, dated, same_language)
+            time, gap, dated, same_language, rare)
 
 
 def averages(sums):
     """The signals, in ``SIGNALS`` order, from the sums in ``SUMS`` (floats, or arrays with
     one entry per pair of groups)."""
-    pairs, dense, same_language_dense, lexical, names, numbers, time, gap, dated, same_language = sums
+    pairs, dense, same_language_dense, lexical, names, numbers, time, gap, dated, same_language, rare = sums
     # Between two languages TF-IDF sees only the names and numbers they share, so the
     # cross-language pairs bring their dense similarity as a signal of its own.
     return (dense / pairs, lexical / pairs, (dense - same_language_dense) / pairs, names / pairs,
-            numbers / pairs, time / pairs, gap / pairs, dated / pairs, same_language / pairs)
+            numbers / pairs, time / pairs, gap / pairs, dated / pairs, same_language / pairs,
+            rare_signal(rare / pairs))
+
+
+def rare_signal(shared: float | np.ndarray) -> float | np.ndarray:
+    """The ``rare`` signal of an average number of rare name words shared: a logarithm, as
+    the first shared name says much more than the fifth (a reprint shares them all)."""
+    return np.log1p(shared)
 
 
 def signals(a: Group, b: Group, time_scale_days: float,
@@ -277,8 +293,9 @@ def sums_with(stories: Sequence[Group], b: Group, weights: Weights) -> list[tupl
     lexical = dots([a.lexical for a in stories], b.lexical)
     names = dots([a.names for a in stories], b.names)
     numbers = dots([a.numbers for a in stories], b.numbers)
+    rare = dots([a.rare for a in stories], b.rare)
     return [pair_sums(a, b, weights.time_scale_days, sparse)
-            for a, *sparse in zip(stories, lexical, names, numbers)]
+            for a, *sparse in zip(stories, lexical, names, numbers, rare)]
 
 
 def joins(a: Group, b: Group, weights: Weights) -> bool:

@@ -20,7 +20,7 @@ import itertools
 from typing import Container, Mapping, Sequence
 
 import numpy as np
-from .linkage import Group, Weights
+from .linkage import RARE, Group, Weights, rare_signal
 from .sparse import SparseSum
 
 
@@ -73,8 +73,8 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
     dead = np.array([g is None for g in groups])
     live = np.flatnonzero(~dead)
     means = np.full((count, count), -np.inf)
-    means[np.ix_(live, live)] = weights.scores(totals[:, live][:, :, live] / np.outer(
-        sizes[live], sizes[live]))
+    means[np.ix_(live, live)] = weights.scores(_signals(totals[:, live][:, :, live] / np.outer(
+        sizes[live], sizes[live])))
     apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
     means[apart > weights.window_days] = -np.inf  # (NaN, undated: never out of window)
     np.fill_diagonal(means, -np.inf)
@@ -91,7 +91,7 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
         # the row and the column of the grown group, scored in one call
         values = np.concatenate([totals[:, a, :], totals[:, :, a]], axis=1)
         values /= np.concatenate([sizes[a] * sizes, sizes * sizes[a]])
-        scores = weights.scores(values)
+        scores = weights.scores(_signals(values))
         row, column = scores[:count], scores[count:]
         row[np.maximum(first[a] - last, last - first[a]) > weights.window_days] = -np.inf
         column[np.maximum(first - last[a], last[a] - first) > weights.window_days] = -np.inf
@@ -102,8 +102,16 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
     return [sorted(g) for g in groups if g is not None]
 
 
+def _signals(means: np.ndarray) -> np.ndarray:
+    """The signals from their means over member pairs (``linkage.averages``): all are
+    those means but ``rare``, a function of its mean."""
+    means[RARE] = rare_signal(means[RARE])
+    return means
+
+
 def pair_signals(articles: Sequence[Group], weights: Weights) -> np.ndarray:
-    """The signals (``linkage.signals``) of every two articles: one matrix per signal."""
+    """What the signals (``linkage.signals``) of every two articles are means of, one
+    matrix per signal: the signals themselves, but the number of rare names shared."""
     dense = np.stack([a.dense for a in articles]).astype(np.float64)
     similarity = dense @ dense.T
     codes: dict[str, int] = {}
@@ -119,7 +127,7 @@ def pair_signals(articles: Sequence[Group], weights: Weights) -> np.ndarray:
     gap = np.where(dated, np.log1p(apart), 0.0)
     signals = (similarity, _gram([a.lexical for a in articles]), cross,
                _gram([a.names for a in articles]), _gram([a.numbers for a in articles]),
-               near, gap, dated.astype(float), same.astype(float))
+               near, gap, dated.astype(float), same.astype(float), _gram([a.rare for a in articles]))
     return np.stack(signals)
 
 

@@ -3,7 +3,7 @@
 Layout: a JSON header line (size, dates, vector length, languages, day and language counts,
 sparse lengths) followed by little-endian float32 dense sums (all members, then one per
 language) and the sparse sums as int32 ids then float32 weights. Blobs written before the
-numbers, days and languages were kept read back with those empty.
+numbers, days, languages and rare names were kept read back with those empty.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import numpy as np
 from .linkage import Group
 from .sparse import SparseSum
 
-_SPARSE = ("lexical", "names", "numbers")
+_SPARSE = ("lexical", "names", "numbers", "rare")
+#: The rare-name sums read from a state packed before they were kept: empty, and this very
+#: object, so that the story builder can tell and sum them from the members (``is``).
+MISSING_RARE = SparseSum.of({})
 
 
 def pack(group: Group) -> bytes:
@@ -46,9 +49,10 @@ def unpack(key: str, blob: bytes) -> Group:
     by_language = dict(zip(languages, vectors[1:]))
     if len(by_language) == 1:  # one language: its sum is the total, share it (memory)
         by_language = {languages[0]: vectors[0]}
+    rare = sparse[3] if len(sparse) > 3 else MISSING_RARE
     return Group(key, header["size"], vectors[0], sparse[0], sparse[1], header["first"],
                  header["last"], by_language, sparse[2],
-                 {day: count for day, count in header.get("days", [])}, header.get("counts", {}))
+                 {day: count for day, count in header.get("days", [])}, header.get("counts", {}), rare)
 
 
 def _read_sparse(body: bytes, lengths: list[int]) -> list[SparseSum]:
@@ -62,7 +66,7 @@ def _read_sparse(body: bytes, lengths: list[int]) -> list[SparseSum]:
 
 
 def _read_old_sparse(body: bytes) -> list[SparseSum]:
-    """The first layout kept the sparse sums as JSON objects (no numbers)."""
+    """The first layout kept the sparse sums as JSON objects (no numbers, no rare names)."""
     sparse = json.loads(body)
     return [SparseSum.of({int(k): v for k, v in sparse[name].items()}) for name in ("lexical", "names")] + [
         SparseSum.of({})]

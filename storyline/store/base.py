@@ -190,10 +190,10 @@ class Store(ABC):
         """Replace every story and membership, in one transaction (batch re-clustering)."""
 
     @abstractmethod
-    def save_reweighed(self, features: Sequence[tuple[str, bytes, bytes]],
+    def save_reweighed(self, features: Sequence[tuple[str, bytes, bytes, bytes]],
                        states: Sequence[tuple[str, bytes]], documents: int) -> None:
-        """In one transaction: replace the lexical and name vectors of articles
-        (``(article_id, lexical, names)``) and the states of stories (``(story_id,
+        """In one transaction: replace the lexical, name and rare-name vectors of articles
+        (``(article_id, lexical, names, rare)``) and the states of stories (``(story_id,
         state)``) summed from them, when IDF weights are computed again, and record that
         this was done at ``documents`` documents (``reweighed_at``). Memberships, sizes
         and dates do not change."""

@@ -370,6 +370,13 @@ ALTER TABLE features ADD COLUMN language TEXT;
 ALTER TABLE features ADD COLUMN numbers BLOB NOT NULL DEFAULT x'';
 """
 
+# The rare name words of each article (the ``rare`` signal of the story engine). NULL in
+# the rows stored before: the story builder finds them from the articles when it reads such
+# a row for batch clustering.
+M007_RARE_NAMES = """
+ALTER TABLE features ADD COLUMN rare BLOB;
+"""
+
 #: Every migration in the order it is applied. Append only.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
@@ -378,6 +385,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m004_search", M004_SEARCH),
     ("m005_watch", M005_WATCH),
     ("m006_story_features", M006_STORY_FEATURES),
+    ("m007_rare_names", M007_RARE_NAMES),
 )
 
 _CREATE_LEDGER = (

@@ -17,6 +17,7 @@ class FeatureRow:
     names: bytes
     language: str | None = None
     numbers: bytes = b""
+    rare: bytes | None = b""  # the rare name words; None in rows stored before they were kept
 
 
 @dataclass(frozen=True)

@@ -75,11 +75,12 @@ class SQLiteStoriesMixin:
         logger.debug("saved %d stories, %d memberships, deleted %d stories",
                      len(stories), len(members), len(deleted))
 
-    def save_reweighed(self, features: Sequence[tuple[str, bytes, bytes]],
+    def save_reweighed(self, features: Sequence[tuple[str, bytes, bytes, bytes]],
                        states: Sequence[tuple[str, bytes]], documents: int) -> None:
         with self._transaction() as conn:
-            conn.executemany("UPDATE features SET lexical = ?, names = ? WHERE article_id = ?",
-                             ((lexical, names, article_id) for article_id, lexical, names in features))
+            conn.executemany("UPDATE features SET lexical = ?, names = ?, rare = ? WHERE article_id = ?",
+                             ((lexical, names, rare, article_id)
+                              for article_id, lexical, names, rare in features))
             conn.executemany("UPDATE stories SET state = ? WHERE story_id = ?",
                              ((state, story_id) for story_id, state in states))
             conn.execute("INSERT INTO counters (name, value) VALUES (?, ?) "
