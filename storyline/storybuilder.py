@@ -25,7 +25,7 @@ from .cluster import pair_model
 from .dedup import DupCandidate, band_keys, exact_key, is_near_duplicate, signature
 from .embed import (DocumentFrequencies, Embedder, LexicalVectorizer, SparseVector,
                     UniversalSentenceEncoder, article_text_for_embedding, names, numbers,
-                    weighted_name_keys)
+                    rare_name_keys, weighted_name_keys)
 from .embed.worker import EmbeddingWorker, Pending
 from .errors import SettingsError
 from .store import FeatureRow, StoryRow
@@ -133,12 +133,13 @@ class StoryBuilder:
                       language: str | None) -> tuple[dict[int, float], dict[int, float]]:
         """The names' keys as a unit vector, each weighted by the IDF of its word (sharing
         a rare name, "Marksville", says more than sharing a common one, "Chicago"), and the
-        rare name words (``RARE_NAME_IDF``) with a weight of 1 each: their dot product
-        counts the rare words two articles share. The words' frequencies must be in
-        ``frequencies`` (``_name_term_ids``)."""
+        keys of the rare name words (``RARE_NAME_IDF``, ``rare_name_keys``) with a weight of
+        1 each: their dot product counts the rare keys two articles share. The words'
+        frequencies must be in ``frequencies`` (``_name_term_ids``)."""
         words = sorted({word for name in found for word in name.split()})
         idf = dict(zip(words, self.vectorizer.idf_of(words, frequencies, language).tolist()))
-        rare = {_hashed_id(word): 1.0 for word in words if len(word) > 1 and idf[word] >= RARE_NAME_IDF}
+        rare = {_hashed_id(key): 1.0 for key in rare_name_keys(
+            word for word in words if len(word) > 1 and idf[word] >= RARE_NAME_IDF)}
         return _unit_hashed(weighted_name_keys(found, idf.__getitem__)), rare
 
     def _groups(self, articles: Sequence[Article], dense: Pending,

@@ -328,6 +328,16 @@ def test_different_names_do_not_overlap():
     assert name_overlap(names("Reports say Merkel spoke."), names("Reports say Putin spoke.")) == 0.0
 
 
+def test_rare_name_keys_meet_across_spellings_once_and_alike_twice():
+    from storyline.embed import rare_name_keys
+
+    english, german, russian = (rare_name_keys(names(text)) for text in (
+        "Talks in Tarvonia", "Gespräche in Tarvonien", "Переговоры в Тарвонии"))
+    assert english & german == english & russian == {"~trf", "~trfn"}  # by sound only
+    assert english & rare_name_keys(["tarvonia"]) == english  # by spelling and by sound
+    assert rare_name_keys(["rome"]) == {"rome"}  # its sound, "~rm", would meet "Rimini" and "Ramos"
+
+
 def test_weighted_name_keys_are_the_name_keys_with_each_word_s_weight():
     from storyline.embed import weighted_name_keys
 

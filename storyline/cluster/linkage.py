@@ -14,10 +14,10 @@ model fitted on same-story and different-story pairs (benchmarks/stories/fit_pai
     gap        log(1 + days apart) when both are dated, else 0 (follow-ups weeks later)
     dated      1 when both are dated, else 0 (time is evidence only when both have it)
     same_language  1 when both are in one language
-    rare       log(1 + the number of rare name words they share): one shared name that few
-               articles mention ("Marksville", a victim's name) ties a trial report to the
-               shooting months before, however many other names either article holds,
-               where the names cosine is diluted by them
+    rare       log(1 + the number of keys of rare name words they share, ``rare_name_keys``:
+               spelling and sound): one shared name that few articles mention ("Marksville",
+               a victim's name) ties a trial report to the shooting months before, however
+               many other names either article holds, where the names cosine is diluted by them
 
 The model also weighs a few products of two signals (``INTERACTIONS``), because what one
 signal is worth depends on another: word overlap means more between two dated articles of

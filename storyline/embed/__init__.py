@@ -8,7 +8,7 @@
   ``SparseVector``, ``cosine``, ``centroid``), their IDF helped by general word
   frequencies of the article's language (``background``);
 - names compared across languages and scripts (``names``, ``name_overlap``,
-  ``name_keys``, ``key_overlap``, ``weighted_name_keys``) and normalised numbers
+  ``name_keys``, ``key_overlap``, ``weighted_name_keys``, ``rare_name_keys``) and normalised numbers
   (``numbers``).
 
 Nothing here opens the store or keeps state between calls: document frequencies are a
@@ -19,7 +19,7 @@ from .dense import E5Encoder, Embedder, NullEmbedder, UniversalSentenceEncoder, 
 from .frequencies import DocumentFrequencies
 from .latin import strip_accents, to_latin
 from .lexical import LexicalVectorizer, tokenize
-from .names import key_overlap, name_keys, name_overlap, names, weighted_name_keys
+from .names import key_overlap, name_keys, name_overlap, names, rare_name_keys, weighted_name_keys
 from .numeric import numbers
 from .phonetic import consonant_skeleton, phonetic_keys
 from .sparse import SparseVector, centroid, cosine
@@ -29,6 +29,6 @@ __all__ = [
     "Embedder", "NullEmbedder", "UniversalSentenceEncoder", "E5Encoder", "normalise_rows",
     "article_text_for_embedding",
     "LexicalVectorizer", "DocumentFrequencies", "SparseVector", "cosine", "centroid", "tokenize",
-    "names", "name_overlap", "name_keys", "key_overlap", "weighted_name_keys", "numbers",
+    "names", "name_overlap", "name_keys", "key_overlap", "rare_name_keys", "weighted_name_keys", "numbers",
     "to_latin", "strip_accents", "consonant_skeleton", "phonetic_keys",
 ]

@@ -26,7 +26,7 @@ from .stopwords import stopwords_for
 
 to_latin = lru_cache(maxsize=200_000)(_to_latin)  # a memo of a pure function: words recur
 
-__all__ = ["names", "name_overlap", "name_keys", "key_overlap", "weighted_name_keys"]
+__all__ = ["names", "name_overlap", "name_keys", "key_overlap", "rare_name_keys", "weighted_name_keys"]
 
 _WORD = re.compile(r"[^\W_]+")
 # What may sit between two words of one name: a space, a hyphen, an apostrophe.
@@ -208,6 +208,16 @@ def weighted_name_keys(found: Iterable[str], weight: Callable[[str], float]) -> 
             for key in _word_keys(word):
                 keys[key] = max(keys.get(key, 0.0), value)
     return keys
+
+
+def rare_name_keys(words: Iterable[str]) -> frozenset[str]:
+    """The keys rare name words are compared by (the story engine's ``rare`` signal): each
+    word's spelling and its phonetic keys of three consonants or more, so that a name
+    spelled apart across languages ("Tarvonia", "Tarvonien") is shared by its sound and
+    one spelled alike by its spelling too; a key of two consonants ("~kn") is shared by
+    too many other names."""
+    return frozenset(key for word in words for key in _word_keys(word)
+                     if not key.startswith("~") or len(key) > 3)
 
 
 @lru_cache(maxsize=65536)  # names recur from article to article
