@@ -157,7 +157,7 @@ class Group:
     numbers: SparseSum = field(default_factory=dict)
     days: dict[float, int] = field(default_factory=dict)  # dated members per day
     languages: dict[str, int] = field(default_factory=dict)  # members per language
-    rare: SparseSum = field(default_factory=dict)  # rare name words, 1 each (a count, not a unit vector)
+    rare: SparseSum = field(default_factory=dict)  # keys of rare name words, 1 each (counts, not a unit vector)
 
     def __post_init__(self) -> None:  # sparse sums may be given as {term: weight}
         self.lexical = SparseSum.of(self.lexical)
@@ -259,7 +259,7 @@ def averages(sums):
 
 
 def rare_signal(shared: float | np.ndarray) -> float | np.ndarray:
-    """The ``rare`` signal of an average number of rare name words shared: a logarithm, as
+    """The ``rare`` signal of an average number of rare-name keys shared: a logarithm, as
     the first shared name says much more than the fifth (a reprint shares them all)."""
     return np.log1p(shared)
 
