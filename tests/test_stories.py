@@ -302,6 +302,34 @@ def _reports_with_rare_and_common_names(count: int) -> list[RawDocument]:
             for i in range(count)]
 
 
+def test_a_rare_name_is_rare_in_share_and_in_count_whatever_the_archive_size(tmp_path):
+    """A name counts as rare when fewer than one article in 50 and fewer than 20 articles
+    hold it: in a large archive a name 30 articles carry (a whole topic's) is not rare
+    though its share is small, and in a small one a name 10 articles carry is not rare
+    though its count is."""
+    from storyline.embed.frequencies import DocumentFrequencies
+    from storyline.storybuilder import RARE_NAME_ARTICLES, _hashed_id
+
+    with Engine(db=str(tmp_path / "rare.db"), cards=False) as engine:
+        builder = engine.story_builder
+        vectorizer = builder.vectorizer
+
+        def rare_words(documents: int, held: dict[str, int]) -> set[str]:
+            counts = np.zeros(vectorizer.dimension, dtype=np.int64)
+            for word, count in held.items():
+                counts[vectorizer.term_id(word)] = count
+            frequencies = DocumentFrequencies(vectorizer.dimension, documents, counts)
+            _, rare = builder._name_vectors(frozenset(held), frequencies, "en")
+            return {word for word in held if _hashed_id(word) in rare}
+
+        assert RARE_NAME_ARTICLES == 20
+        large = {"quillbeck": 3, "zorvathen": 30}  # shares 0.06% and 0.6% of 5,000
+        assert rare_words(5000, large) == {"quillbeck"}
+        small = {"quillbeck": 3, "zorvathen": 10}  # 10 of 40 articles: a quarter of them
+        assert rare_words(40, small) == {"quillbeck"}
+        assert rare_words(5000, small) == {"quillbeck", "zorvathen"}
+
+
 def test_a_store_filled_before_rare_names_were_kept_gets_them_when_read(tmp_path, monkeypatch):
     """Features stored before m007_rare_names have no rare names (NULL) and story states
     no sums of them: both are found from the articles when read, and the stories stay."""

@@ -123,6 +123,17 @@ class LexicalVectorizer:
         indices = np.fromiter((self.term_id(w) for w in words), dtype=np.int64, count=len(words))
         return self._idf(indices, frequencies, language)
 
+    def document_counts(self, words: Sequence[str], frequencies: DocumentFrequencies,
+                        language: str | None = None) -> np.ndarray:
+        """How many documents hold each word: the corpus's, plus the background's
+        pseudo-documents that do (the denominator of the IDF, without its smoothing)."""
+        indices = np.fromiter((self.term_id(w) for w in words), dtype=np.int64, count=len(words))
+        counts = frequencies.counts[indices].astype(np.float64)
+        shares = document_shares(language, self.dimension) if self.background_documents else None
+        if shares is not None:
+            counts += self.background_documents * np.asarray(shares[indices], dtype=np.float64)
+        return counts
+
     def _idf(self, indices: np.ndarray, frequencies: DocumentFrequencies,
              language: str | None) -> np.ndarray:
         shares = document_shares(language, self.dimension) if self.background_documents else None
