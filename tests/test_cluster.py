@@ -221,8 +221,8 @@ def test_batch_adds_the_pair_sums_of_merged_groups_as_scoring_anew_would():
         for a, b in copies:
             links.setdefault(a, set()).add(b)
             links.setdefault(b, set()).add(a)
-        for threshold in (2.0, 4.0, 8.0):
-            weights = replace(WITH_PRODUCTS, threshold=threshold)
+        for threshold, reach in ((2.0, 0.0), (4.0, 0.0), (8.0, 0.0), (8.0, 4.0)):  # and with strays
+            weights = replace(WITH_PRODUCTS, threshold=threshold, stray_reach=reach, stray_lead=1.0)
             by_matrix = sorted(sorted(groups[i].key for i in part) for part in agglomerate(groups, weights, links))
             assert cluster_groups(groups, weights, duplicate_links=copies,
                                   neighbours=len(groups)) == by_matrix
@@ -279,6 +279,25 @@ def _agglomerate_naively(groups, weights, links):
         if means[best] < weights.threshold:
             break
         merge(min(best), max(best))
+    if len(parts) > 1:  # strays: each lone article judged against the groups now, then moved
+        sizes = np.array([len(part) for part in parts], dtype=float)
+        signals = totals / np.outer(sizes, sizes)
+        signals[RARE] = np.log1p(signals[RARE])
+        means = weights.score(tuple(signals))
+        np.fill_diagonal(means, -np.inf)
+        apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
+        means[apart > weights.window_days] = -np.inf
+        moves = {}
+        for i, part in enumerate(parts):
+            ranked = sorted(range(len(parts)), key=lambda j: (-means[i, j], j))
+            best, runner_up = ranked[0], (means[i, ranked[1]] if len(parts) > 2 else -np.inf)
+            if (len(part) == 1 and len(parts[best]) > 1 and np.isfinite(means[i, best])
+                    and np.isfinite(runner_up) and weights.stray_reach > 0 and means[i, best] >= weights.threshold - weights.stray_reach
+                    and means[i, best] - runner_up >= weights.stray_lead):
+                moves[i] = best
+        for i, best in moves.items():
+            parts[best] = parts[best] + parts[i]
+        parts = [part for i, part in enumerate(parts) if i not in moves]
     return [sorted(part) for part in parts]
 
 
@@ -292,8 +311,8 @@ def test_regrouping_rescores_only_what_a_merge_changed():
             g.first = g.last = None if g.first is None else g.first + 300.0
             g.days = {} if g.first is None else {g.first: 1}
         links = {groups[0].key: {groups[-1].key}, groups[-1].key: {groups[0].key}}
-        for threshold in (0.0, 4.0, 8.0, 14.0):
-            weights = replace(WITH_PRODUCTS, threshold=threshold)
+        for threshold, reach in ((0.0, 0.0), (4.0, 0.0), (8.0, 0.0), (14.0, 0.0), (8.0, 4.0), (14.0, 6.0)):
+            weights = replace(WITH_PRODUCTS, threshold=threshold, stray_reach=reach, stray_lead=1.0)
             assert agglomerate(groups, weights, links) == _agglomerate_naively(groups, weights, links)
 
 
@@ -428,3 +447,33 @@ def test_the_bundled_pair_model_loads_and_a_broken_one_says_what_to_do(tmp_path)
         broken.write_text(text, encoding="utf-8")
         with pytest.raises(SettingsError, match=f"pair_model.*{reason}"):
             weights_from({**settings, "pair_model": str(broken)})
+
+
+def test_a_lone_article_joins_a_story_that_leads_every_other_by_far():
+    """Below the threshold but within ``stray_reach`` of it, a lone article joins its best
+    story when that story leads the runner-up by ``stray_lead``; batch, regrouping and
+    online agree. With the runner-up close, or with no runner-up at all, it stays alone."""
+    e = np.eye(5)
+    x = [Group("x1", 1, e[0], first=1.0, last=1.0), Group("x2", 1, _unit(e[0] + 0.1 * e[3]), first=1.0, last=1.0)]
+    y = [Group("y1", 1, e[1], first=1.0, last=1.0), Group("y2", 1, _unit(e[1] + 0.1 * e[4]), first=1.0, last=1.0)]
+    weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7,
+                      stray_reach=0.3, stray_lead=0.2)
+
+    def stray(toward_y: float) -> Group:  # cosine 0.55 with the x story, toward_y with y's
+        return Group("s", 1, 0.55 * e[0] + toward_y * e[1] + np.sqrt(1 - 0.55 ** 2 - toward_y ** 2) * e[2],
+                     first=1.0, last=1.0)
+
+    for toward_y, joins in ((0.2, True), (0.45, False)):
+        articles = [*x, *y, stray(toward_y)]
+        expected = [["s", "x1", "x2"], ["y1", "y2"]] if joins else [["s"], ["x1", "x2"], ["y1", "y2"]]
+        assert cluster_groups(articles, weights, neighbours=len(articles)) == expected
+        assert cluster_groups(articles, replace(weights, stray_reach=0.0),
+                              neighbours=len(articles)) == [["s"], ["x1", "x2"], ["y1", "y2"]]
+        by_matrix = sorted(sorted(articles[i].key for i in part) for part in agglomerate(articles, weights, {}))
+        assert by_matrix == expected
+        online = OnlineClusterer(weights)
+        for article in articles:
+            online.assign(article.copy())
+        assert (online.story_of("s") == online.story_of("x1")) is joins
+    # no runner-up: the x story alone is no evidence that s belongs to it
+    assert cluster_groups([*x, stray(0.2)], weights, neighbours=3) == [["s"], ["x1", "x2"]]

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .linkage import Group, Link, Weights, link, links
+from .linkage import Group, Link, Weights, adopts, link, links
 from .regroup import regroup
 from .terms import TermIndex
 
@@ -112,7 +112,7 @@ class OnlineClusterer:
         self._created, self._dropped = set(), []  # this assignment's (no copy of all stories)
         if forced:
             target, best = forced[0], link(self.stories[forced[0]], article, self.weights)
-        elif scored and scored[0][1].score >= self.weights.threshold:
+        elif scored and (scored[0][1].score >= self.weights.threshold or self._adopted(scored)):
             target, best = scored[0]
         else:
             target, best = self._open(article), None
@@ -123,6 +123,13 @@ class OnlineClusterer:
         story_id = self._story_of[article.key]
         return Assignment(article.key, story_id, opened=story_id in self._created, link=best,
                           merged=sorted(set(self._dropped) - self._created))
+
+    def _adopted(self, scored: list[tuple[str, Link]]) -> bool:
+        """Whether the best story takes the article below the threshold, as batch adopts a
+        stray (``linkage.adopts``): a story of two or more that leads the runner-up by far."""
+        runner_up = scored[1][1].score if len(scored) > 1 else -np.inf
+        return (self.stories[scored[0][0]].size > 1
+                and adopts(scored[0][1].score, runner_up, self.weights))
 
     def _open(self, article: Group) -> str:
         story = Group(story_id_for(article.key), 0, np.zeros_like(article.dense))

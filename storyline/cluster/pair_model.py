@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .linkage import FEATURES, SIGNALS, Weights
+from .linkage import FEATURES, SIGNALS, STRAY_LEAD, STRAY_REACH, Weights
 
 BUNDLED = Path(__file__).with_name("pair_model.json")
 _FIELDS = {"cross": "cross_language"}  # signal name -> Weights field, where they differ
@@ -41,4 +41,5 @@ def weights(model: dict[str, Any], window_days: float, threshold_offset: float =
     products = tuple((name, float(given[name])) for name in FEATURES[len(SIGNALS):] if given.get(name))
     return Weights(**per_signal, threshold=float(model["threshold"]) + threshold_offset,
                    window_days=window_days, time_scale_days=float(model["time_scale_days"]),
-                   interactions=products)
+                   interactions=products, stray_reach=float(model.get("stray_reach", STRAY_REACH)),
+                   stray_lead=float(model.get("stray_lead", STRAY_LEAD)))

@@ -20,7 +20,7 @@ import itertools
 from typing import Container, Mapping, Sequence
 
 import numpy as np
-from .linkage import RARE, Group, Weights, rare_signal
+from .linkage import RARE, Group, Weights, adopts, rare_signal
 from .sparse import SparseSum
 
 
@@ -99,7 +99,28 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
         means[a, :] = row
         means[:, a] = column
         means[a, a] = -np.inf
+    _adopt_strays(groups, means, weights)
     return [sorted(g) for g in groups if g is not None]
+
+
+def _adopt_strays(groups: list[list[int] | None], means: np.ndarray, weights: Weights) -> None:
+    """As batch clustering ends (``batch._adopt_strays``): each lone article joins the group
+    ``linkage.adopts`` names for it among the others, all decided before any moves."""
+    moves = []
+    for i, group in enumerate(groups):
+        if group is None or len(group) != 1:
+            continue
+        row = means[i]  # the current groups' scores, -inf for the dead and out of window
+        order = np.argsort(-row, kind="stable")
+        best = int(order[0])
+        if not np.isfinite(row[best]) or len(groups[best]) < 2:
+            continue
+        runner_up = float(row[order[1]]) if len(order) > 1 else -np.inf
+        if adopts(float(row[best]), runner_up, weights):
+            moves.append((i, best))
+    for i, best in moves:
+        groups[best] += groups[i]
+        groups[i] = None
 
 
 def _signals(means: np.ndarray) -> np.ndarray:
