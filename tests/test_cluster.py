@@ -452,7 +452,8 @@ def test_the_bundled_pair_model_loads_and_a_broken_one_says_what_to_do(tmp_path)
 def test_a_lone_article_joins_a_story_that_leads_every_other_by_far():
     """Below the threshold but within ``stray_reach`` of it, a lone article joins its best
     story when that story leads the runner-up by ``stray_lead``; batch, regrouping and
-    online agree. With the runner-up close, or with no runner-up at all, it stays alone."""
+    online (which opens a story for it on arrival, and regroups the neighbourhood) agree.
+    With the runner-up close, or with no runner-up at all, it stays alone."""
     e = np.eye(5)
     x = [Group("x1", 1, e[0], first=1.0, last=1.0), Group("x2", 1, _unit(e[0] + 0.1 * e[3]), first=1.0, last=1.0)]
     y = [Group("y1", 1, e[1], first=1.0, last=1.0), Group("y2", 1, _unit(e[1] + 0.1 * e[4]), first=1.0, last=1.0)]

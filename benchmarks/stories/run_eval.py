@@ -66,7 +66,9 @@ def markdown(results: dict) -> str:
              "meantime and gva (plus SemEval's cross-language pairs; see "
              "[fit.md](../stories/fit.md) for the fit), and the window (730 days), the "
              "encoder's 300 characters and what makes a name rare (fewer than one article in "
-             "50 and fewer than 20 articles name it) were chosen on them. fit.md also gives "
+             "50 and fewer than 20 articles name it) were chosen on them, as was when a lone "
+             "article joins a story below the threshold (within 1.5 log-odds of it, 1.5 ahead "
+             "of the runner-up). fit.md also gives "
              "the figures to "
              "expect on unseen articles: each set's topics clustered by a model fitted without "
              "them, and each set clustered by a model fitted on the other two.", "",

@@ -14,6 +14,12 @@ agglomeration over the members (``regroup.regroup``): stories merge when later e
 links them and split when it tells them apart, and online ends up close to batch.
 Neighbourhoods larger than ``largest_regroup`` articles keep the greedy result, which bounds
 the cost of one assignment.
+
+A new article below the threshold opens a story even where batch would adopt it as a stray
+(``linkage.adopts``): on arrival every first report of a story is alone, and the story it
+trails may be the sister event of one not reported yet (on ecbplus, adopting on arrival
+took online precision from 0.987 to 0.958). The regrouping does adopt strays, among the
+stories of the neighbourhood.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .linkage import Group, Link, Weights, adopts, link, links
+from .linkage import Group, Link, Weights, link, links
 from .regroup import regroup
 from .terms import TermIndex
 
@@ -112,7 +118,7 @@ class OnlineClusterer:
         self._created, self._dropped = set(), []  # this assignment's (no copy of all stories)
         if forced:
             target, best = forced[0], link(self.stories[forced[0]], article, self.weights)
-        elif scored and (scored[0][1].score >= self.weights.threshold or self._adopted(scored)):
+        elif scored and scored[0][1].score >= self.weights.threshold:
             target, best = scored[0]
         else:
             target, best = self._open(article), None
@@ -123,13 +129,6 @@ class OnlineClusterer:
         story_id = self._story_of[article.key]
         return Assignment(article.key, story_id, opened=story_id in self._created, link=best,
                           merged=sorted(set(self._dropped) - self._created))
-
-    def _adopted(self, scored: list[tuple[str, Link]]) -> bool:
-        """Whether the best story takes the article below the threshold, as batch adopts a
-        stray (``linkage.adopts``): a story of two or more that leads the runner-up by far."""
-        runner_up = scored[1][1].score if len(scored) > 1 else -np.inf
-        return (self.stories[scored[0][0]].size > 1
-                and adopts(scored[0][1].score, runner_up, self.weights))
 
     def _open(self, article: Group) -> str:
         story = Group(story_id_for(article.key), 0, np.zeros_like(article.dense))
