@@ -290,9 +290,10 @@ def _agglomerate_naively(groups, weights, links):
         moves = {}
         for i, part in enumerate(parts):
             ranked = sorted(range(len(parts)), key=lambda j: (-means[i, j], j))
-            best, runner_up = ranked[0], (means[i, ranked[1]] if len(parts) > 2 else -np.inf)
-            if (len(part) == 1 and len(parts[best]) > 1 and np.isfinite(means[i, best])
-                    and np.isfinite(runner_up) and weights.stray_reach > 0 and means[i, best] >= weights.threshold - weights.stray_reach
+            best, runner_up = ranked[0], means[i, ranked[1]]  # (the diagonal is -inf)
+            if (len(part) == 1 and len(parts[best]) > 1 and weights.stray_reach > 0
+                    and np.isfinite(means[i, best]) and np.isfinite(runner_up)
+                    and means[i, best] >= weights.threshold - weights.stray_reach
                     and means[i, best] - runner_up >= weights.stray_lead):
                 moves[i] = best
         for i, best in moves.items():

@@ -59,8 +59,8 @@ Sparse = dict[int, float]
 #: a clear lead over every other story says where it belongs: a reader's ratio test. Both
 #: 1.5 were chosen on the gold sets; held out (models fitted without the fold's topics,
 #: benchmarks/stories/fit_pairs.py), ecbplus 0.873 -> 0.885, gva 0.730 -> 0.731, meantime
-#: unchanged. The fitted pair model
-#: uses them (``pair_model.weights``); ``Weights`` leaves them off by default.
+#: unchanged. The fitted pair model uses them (``pair_model.weights``); ``Weights`` leaves
+#: them off by default.
 STRAY_REACH = 1.5
 STRAY_LEAD = 1.5
 
