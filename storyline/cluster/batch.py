@@ -13,7 +13,7 @@
    neighbour are its parts' added, so a merge costs additions, not a new look at every
    neighbour's vectors (on the pooled gold stream: 17 s -> 7 s, the same stories).
 4. Strays: an article left alone joins its best linked story when that story leads every
-   other by far (``linkage.adopts``). Each is judged against the stories agglomeration
+   other by far (``linkage.stray_home``). Each is judged against the stories agglomeration
    left, before any stray moves, so the result still does not depend on order.
 """
 
@@ -26,7 +26,7 @@ from typing import Iterable, Sequence
 import faiss
 import numpy as np
 
-from .linkage import Group, Weights, adopts, averages, pair_sums, sums_with, within_window
+from .linkage import Group, Weights, averages, pair_sums, stray_home, sums_with, within_window
 from .sparse import stack
 
 _NEIGHBOURS = 20
@@ -163,18 +163,16 @@ def _agglomerate(live, members, adjacency, weights: Weights) -> None:
 
 
 def _adopt_strays(live, members, adjacency, sums, weights: Weights) -> None:
-    """Move each lone article into the linked story ``linkage.adopts`` names for it."""
+    """Move each lone article into the linked story ``linkage.stray_home`` names for it."""
     moves = []
     for a in sorted(key for key in live if len(members[key]) == 1 and adjacency.get(key)):
         others = sorted(n for n in adjacency[a] if within_window(live[a], live[n], weights.window_days))
         if not others:
             continue
         scores = weights.scores(np.array(averages(np.stack([sums[_edge(a, n)] for n in others], axis=1))))
-        order = np.argsort(-scores, kind="stable")
-        best = others[order[0]]
-        runner_up = float(scores[order[1]]) if len(others) > 1 else -np.inf
-        if len(members[best]) > 1 and adopts(float(scores[order[0]]), runner_up, weights):
-            moves.append((a, best))
+        home = stray_home(scores, [len(members[n]) for n in others], weights)
+        if home is not None:
+            moves.append((a, others[home]))
     for a, best in moves:  # decided first, moved after: no stray sees another's move
         live[best].absorb(live.pop(a))
         members[best].extend(members.pop(a))

@@ -328,6 +328,19 @@ def adopts(best: float, runner_up: float, weights: Weights) -> bool:
             and best >= weights.threshold - weights.stray_reach and best - runner_up >= weights.stray_lead)
 
 
+def stray_home(scores: np.ndarray, sizes: Sequence[int], weights: Weights) -> int | None:
+    """Which of the stories scored ``scores`` against a lone article (-inf: out of reach),
+    of ``sizes`` members, takes it as a stray (``adopts``); None: it stays alone. Only a
+    story of two or more takes one: two lone articles are a pair for the threshold."""
+    if len(scores) < 2:
+        return None
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    if sizes[best] > 1 and adopts(float(scores[best]), float(scores[order[1]]), weights):
+        return best
+    return None
+
+
 def within_window(a: Group, b: Group, days: float) -> bool:
     """Whether the date ranges of two groups come within ``days`` of each other."""
     if a.first is None or b.first is None:

@@ -16,7 +16,7 @@ Neighbourhoods larger than ``largest_regroup`` articles keep the greedy result, 
 the cost of one assignment.
 
 A new article below the threshold opens a story even where batch would adopt it as a stray
-(``linkage.adopts``): on arrival every first report of a story is alone, and the story it
+(``linkage.stray_home``): on arrival every first report of a story is alone, and the story it
 trails may be the sister event of one not reported yet (on ecbplus, adopting on arrival
 took online precision from 0.987 to 0.958). The regrouping does adopt strays, among the
 stories of the neighbourhood.

@@ -2,8 +2,9 @@
 
 benchmarks/stories/fit_pairs.py writes the file: one weight per name in
 ``linkage.FEATURES``, the threshold (the negated intercept), the time scale the time signal
-was computed with, and how the model did on topics left out of its fit. A user can point the
-``pair_model`` setting at a file of the same form fitted on their own news.
+was computed with, and how the model did on topics left out of its fit; optionally
+``stray_reach`` and ``stray_lead`` (``linkage.adopts``; 1.5 each when absent). A user can
+point the ``pair_model`` setting at a file of the same form fitted on their own news.
 """
 
 from __future__ import annotations

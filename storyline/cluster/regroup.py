@@ -20,7 +20,7 @@ import itertools
 from typing import Container, Mapping, Sequence
 
 import numpy as np
-from .linkage import RARE, Group, Weights, adopts, rare_signal
+from .linkage import RARE, Group, Weights, rare_signal, stray_home
 from .sparse import SparseSum
 
 
@@ -105,19 +105,11 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
 
 def _adopt_strays(groups: list[list[int] | None], means: np.ndarray, weights: Weights) -> None:
     """As batch clustering ends (``batch._adopt_strays``): each lone article joins the group
-    ``linkage.adopts`` names for it among the others, all decided before any moves."""
-    moves = []
-    for i, group in enumerate(groups):
-        if group is None or len(group) != 1:
-            continue
-        row = means[i]  # the current groups' scores, -inf for the dead and out of window
-        order = np.argsort(-row, kind="stable")
-        best = int(order[0])
-        if not np.isfinite(row[best]) or len(groups[best]) < 2:
-            continue
-        runner_up = float(row[order[1]]) if len(order) > 1 else -np.inf
-        if adopts(float(row[best]), runner_up, weights):
-            moves.append((i, best))
+    ``linkage.stray_home`` names for it among the others, all decided before any moves."""
+    sizes = [len(g) if g is not None else 0 for g in groups]
+    # each row holds the current groups' scores, -inf for the dead and out of window
+    moves = [(i, home) for i, group in enumerate(groups) if group is not None and len(group) == 1
+             and (home := stray_home(means[i], sizes, weights)) is not None]
     for i, best in moves:
         groups[best] += groups[i]
         groups[i] = None
