@@ -477,8 +477,8 @@ def test_a_lone_article_joins_a_story_that_leads_every_other_by_far():
         for article in articles:
             online.assign(article.copy())
         assert (online.story_of("s") == online.story_of("x1")) is joins
-        # with no regrouping, a stray that came first is judged again when a story near it
-        # grows, against its own candidates; one that comes last is not adopted on arrival
+        # with no regrouping, a stray that came first is judged again once a story near it
+        # has grown, against its own candidates; one that comes last is not adopted on arrival
         first, last = OnlineClusterer(weights, largest_regroup=2), OnlineClusterer(weights, largest_regroup=2)
         for article in [stray(toward_y), *y, *x]:
             first.assign(article.copy())
