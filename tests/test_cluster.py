@@ -488,3 +488,31 @@ def test_a_lone_article_joins_a_story_that_leads_every_other_by_far():
         assert last.story_of("s") != last.story_of("x1")
     # no runner-up: the x story alone is no evidence that s belongs to it
     assert cluster_groups([*x, stray(0.2)], weights, neighbours=3) == [["s"], ["x1", "x2"]]
+
+
+def test_a_stray_searches_its_candidates_among_the_rows_nearest_the_arrival():
+    """Past ``_SHORTLIST`` stories, a stray's own candidates are searched among the rows
+    nearest the arriving article: it finds its home and its runner-up there, as with few."""
+    from storyline.cluster.online import _SHORTLIST
+
+    e = np.eye(3 + 400)
+    weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7,
+                      stray_reach=0.3, stray_lead=0.2)
+    rng = np.random.default_rng(3)
+    # unrelated stories first (cosine 0 with the five below, near 0 with each other), enough
+    # to need the shortlist
+    filler = [Group(f"f{i:04d}", 1, _unit(np.concatenate([np.zeros(3), rng.normal(size=400)])),
+                    first=1.0, last=1.0) for i in range(2 * _SHORTLIST)]
+
+    def stray(toward_y: float) -> Group:
+        return Group("s", 1, 0.55 * e[0] + toward_y * e[1] + np.sqrt(1 - 0.55 ** 2 - toward_y ** 2) * e[2],
+                     first=1.0, last=1.0)
+
+    for toward_y, joins in ((0.2, True), (0.45, False)):
+        online = OnlineClusterer(weights, largest_regroup=2)
+        for article in [*filler, stray(toward_y),
+                        Group("y1", 1, e[1], first=1.0, last=1.0), Group("y2", 1, _unit(e[1] + 0.1 * e[2]), first=1.0, last=1.0),
+                        Group("x1", 1, e[0], first=1.0, last=1.0), Group("x2", 1, _unit(e[0] + 0.1 * e[2]), first=1.0, last=1.0)]:
+            online.assign(article.copy())
+        assert len(online.stories) > _SHORTLIST
+        assert (online.story_of("s") == online.story_of("x1")) is joins
