@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from storyline.extract import extract_article, prepare
-from storyline.extract.metadata import (date_from_url, is_date_stamp, normalise_date, outlet_from_url,
-                                       tidy_url)
+from storyline.extract.metadata import (date_from_url, headline, is_date_stamp, normalise_date,
+                                       outlet_from_url, outlet_words, tidy_url)
 from storyline.extract.paragraphs import normalise, paragraph_key, split_paragraphs
 from storyline.types import Article, RawDocument, Rejected
 
@@ -138,6 +138,28 @@ def test_html_without_article_is_rejected_with_reason():
 def test_only_boilerplate_is_rejected():
     result = extract_article(RawDocument(origin="x", body="Share on Facebook\nRemind me later."))
     assert isinstance(result, Rejected) and result.stage == "extract"
+
+
+def test_the_site_name_appended_to_a_title_is_cut():
+    url = "http://web.archive.org/web/2016/http://www.harbourtv.com:80/story/1"
+    article = _clean("\n".join(BODY_EN), hints={"url": url,
+                     "title": "Cranes stop at Port Vesna - HarbourTV.com | Coast News, Weather"})
+    assert article.title == "Cranes stop at Port Vesna"
+    # a part naming the outlet by a word of its web address, and the short parts before it
+    assert headline("Cranes stop at Port Vesna - WHTV | Coast 4 - Harbour TV News", "WHTV",
+                    "https://harbourtv.net/a") == "Cranes stop at Port Vesna"
+    assert headline("Cranes stop - Harbour TV", "Harbour TV", None) == "Cranes stop - Harbour TV"
+    # a part that does not name the outlet stays: it is the headline's own
+    assert headline("Port Vesna - two terminals closed after a crane failure", "Harbour TV",
+                    "https://harbourtv.net/a") == "Port Vesna - two terminals closed after a crane failure"
+    assert headline(None, "Harbour TV", None) is None
+
+
+def test_an_outlet_goes_by_the_words_of_its_name_and_address():
+    assert outlet_words("WMC Action News 5", "http://www.wmcactionnews5.com/story/1") == \
+        {"wmc", "action", "news", "5", "wmcactionnews5"}
+    assert outlet_words("newyork.cbslocal.com", None) == {"newyork", "cbslocal"}
+    assert outlet_words(None, None) == frozenset()
 
 
 def test_metadata_helpers():

@@ -375,3 +375,27 @@ def _partition(story_of: dict[str, str]) -> list[list[str]]:
     for article, story in story_of.items():
         groups.setdefault(story, []).append(article)
     return sorted(sorted(g) for g in groups.values())
+
+
+def test_an_outlets_own_name_in_its_pages_is_no_shared_rare_name(tmp_path):
+    """Two pages of one station on different stories both name it ("officials told KZZT
+    News"; its call sign is rare in the archive): that must not tie them. Another outlet's report that names the
+    station as part of its story keeps the name."""
+    from storyline.storybuilder import _hashed_id, _unpack_sparse
+
+    def page(i: int, url: str, body: str) -> RawDocument:
+        return RawDocument(origin=f"kzzt:{i}", body=body, hints={"url": url, "date": "2024-05-02"})
+
+    docs = [page(0, "https://www.kzzt.com/story/1", "A barn fire in Ashcombe kept crews busy all "
+                 "night, officials told KZZT News."),
+            page(1, "https://www.kzzt.com/story/2", "A water main broke in Brackley on Thursday, "
+                 "the city told KZZT News."),
+            page(2, "https://harbour-gazette.example/3", "Reporters from KZZT were turned away from "
+                 "the Ashcombe barn fire, officials said.")]
+    with Engine(db=str(tmp_path / "chrome.db"), cards=False) as engine:
+        engine.ingest_documents(docs)
+        rows = engine.store.features(d.content_hash for d in docs)
+    rare = [set(_unpack_sparse(rows[d.content_hash].rare)) for d in docs]
+    kzzt = _hashed_id("kzzt")
+    assert kzzt not in rare[0] and kzzt not in rare[1] and kzzt in rare[2]
+    assert _hashed_id("ashcombe") in rare[0] and _hashed_id("ashcombe") in rare[2]

@@ -19,8 +19,8 @@ from ..types import Article, RawDocument, Rejected, Removal
 from .clean import Cleaned, clean_paragraphs
 from .html import html_main_text
 from .language import article_languages
-from .metadata import (date_from_url, date_in_text, is_date_stamp, normalise_date, outlet_from_text,
-                       outlet_from_url, outlet_name, take_header, tidy_url)
+from .metadata import (date_from_url, date_in_text, headline, is_date_stamp, normalise_date,
+                       outlet_from_text, outlet_from_url, outlet_name, take_header, tidy_url)
 from .paragraphs import Span, normalise, paragraph_key, split_paragraphs
 
 __all__ = ["Prepared", "prepare", "finish", "extract_article", "paragraph_key"]
@@ -105,8 +105,8 @@ def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
     language, per_paragraph = article_languages(paragraphs, fields.get("lang"))
     return Article(
         article_id=doc.content_hash, origin=doc.origin, text=body, extracted=text,
-        title=cleaned.title, subtitle=cleaned.subtitle, published=published,
-        date_source=date_source, outlet=outlet, outlet_source=outlet_source,
+        title=headline(cleaned.title, outlet, fields.get("url")), subtitle=cleaned.subtitle,
+        published=published, date_source=date_source, outlet=outlet, outlet_source=outlet_source,
         url=fields.get("url"), language=language, paragraph_languages=per_paragraph,
         wire_agencies=tuple(cleaned.agencies), credits=tuple(cleaned.credits),
         removals=tuple(removals), kind=doc.kind, encoding=doc.encoding)

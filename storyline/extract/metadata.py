@@ -239,6 +239,47 @@ def outlet_from_url(url: str | None) -> str | None:
     return host or None
 
 
+def outlet_words(outlet: str | None, url: str | None) -> frozenset[str]:
+    """The words an outlet goes by, lower case: those of its name and of its web address
+    without the top-level domain ("WMC Action News 5" and wmcactionnews5.com: wmc, action,
+    news, 5, wmcactionnews5). A page prints them in its chrome (a station's call sign, its
+    copyright line), so they say which site a page is on, never which story it tells."""
+    host = outlet_from_url(url) or (outlet if outlet and _DOMAIN.fullmatch(outlet) else "")
+    words = set(host.split(".")[:-1])
+    if outlet and outlet != host:
+        words.update(_WORD.findall(outlet.lower()))
+    return frozenset(w for w in words if w)
+
+
+_WORD = re.compile(r"[^\W_]+")
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+# A separator between a headline and what a site appends to it: " - ", " | ", " :: ", " « ".
+_TITLE_PARTS = re.compile(r"(\s+[-|–—:«»]{1,2}\s+)")
+_WEB_ADDRESS = re.compile(r"\w\.(?:com|net|org|tv)\b", re.I)
+
+
+def headline(title: str | None, outlet: str | None, url: str | None) -> str | None:
+    """The title without the site's name that many pages append to it ("Shooting sends
+    five to hospital - WAFF-TV: News, Weather and Sports"): everything from the first part
+    after a separator that names the outlet (a word of its name, or a word of three letters
+    or more inside its web address: "KCTV5" on kctv5.com, "FOX5" on fox5vegas.com) or is a
+    web address, with the short parts just before it ("- WCIV-TV | ABC News 4 - ...").
+    The site's name shared by all its pages would otherwise tie them together."""
+    parts = _TITLE_PARTS.split(title or "")
+    if len(parts) < 3:
+        return title
+    labels = [w for w in outlet_words(outlet, url) if len(w) >= 3]
+    for i in range(2, len(parts), 2):
+        words = _WORD.findall(parts[i].lower())
+        if _WEB_ADDRESS.search(parts[i]) or any(len(w) >= 3 and any(w in label for label in labels)
+                                                 for w in words):
+            while i > 2 and len(parts[i - 2].split()) <= 3:
+                i -= 2
+            kept = "".join(parts[:i - 1]).strip()
+            return kept if len(kept.split()) >= 3 else title
+    return title
+
+
 _TAGLINE = re.compile(r"\s+[-|–—:]\s+.*$")
 
 
