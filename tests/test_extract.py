@@ -53,6 +53,23 @@ def test_caption_with_agency_credit_in_another_language_is_a_caption():
     assert "EFE/ANA GIL" in article.credits
 
 
+def test_a_long_copyright_notice_goes_when_it_says_so_twice():
+    notice = ("(TM and © Copyright 2015 Harbour Radio Inc. and its relevant subsidiaries. HARBOUR "
+              "RADIO and WAVE Logo TM and Copyright 2015 Harbour Broadcasting Inc. Used under "
+              "license. All Rights Reserved. This material may not be published, broadcast, "
+              "rewritten, or redistributed. The Coast Press contributed to this report.)")
+    assert len(notice) > 300
+    article = _clean("\n".join(BODY_EN + [notice]))
+    assert article.paragraphs == BODY_EN and _reasons(article)[notice] == "copyright"
+    # a long paragraph that mentions copyright once is article text
+    story = ("The harbour authority said the crane maker holds the copyright on the design, and "
+             "that its engineers would inspect the other cranes of the same model before the "
+             "terminals reopen next week, when the northern quay is expected to take the first "
+             "vessels diverted from the closed terminals since Monday's failure, officials said.")
+    assert len(story) > 300
+    assert story in _clean("\n".join(BODY_EN + [story])).paragraphs
+
+
 def test_attribution_and_dateline_become_metadata():
     body = "\n".join(["VESNA (Reuters) - " + BODY_EN[0], *BODY_EN[1:], "Reporting by Ana Gil; Editing by Tom Roe"])
     article = _clean(body)

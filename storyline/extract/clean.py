@@ -117,7 +117,10 @@ def _short_reason(para: str, low: str, bare: str) -> str | None:
         return "share"
     if size < 400 and P.TEASER_START.match(low):
         return "teaser"
-    if size <= _SHORT and _has(low, P.COPYRIGHT_TRIGGERS) and P.COPYRIGHT.search(low):
+    if _has(low, P.COPYRIGHT_TRIGGERS) and (size <= _SHORT and P.COPYRIGHT.search(low)
+                                            or len(P.COPYRIGHT.findall(low)) >= 2):
+        # a longer notice counts when it says so twice ("© Copyright 2015 CBS Radio Inc.
+        # ... All Rights Reserved. This material may not be published ...")
         return "copyright"
     if size < 100 and not _SENTENCE_END.search(para) and P.BYLINE.fullmatch(para.strip()):
         return "byline"
