@@ -279,7 +279,7 @@ def _agglomerate_naively(groups, weights, links):
         if means[best] < weights.threshold:
             break
         merge(min(best), max(best))
-    if len(parts) > 1:  # strays: each lone article judged against the groups now, then moved
+    if len(parts) > 1:  # strays: each group judged against the groups now, then moved
         sizes = np.array([len(part) for part in parts], dtype=float)
         signals = totals / np.outer(sizes, sizes)
         signals[RARE] = np.log1p(signals[RARE])
@@ -291,12 +291,15 @@ def _agglomerate_naively(groups, weights, links):
         for i, part in enumerate(parts):
             ranked = sorted(range(len(parts)), key=lambda j: (-means[i, j], j))
             best, runner_up = ranked[0], means[i, ranked[1]]  # (the diagonal is -inf)
-            if (len(part) == 1 and len(parts[best]) > 1 and weights.stray_reach > 0
+            if (len(parts[best]) >= 2 * len(part) and weights.stray_reach > 0
                     and np.isfinite(means[i, best]) and np.isfinite(runner_up)
                     and means[i, best] >= weights.threshold - weights.stray_reach
                     and means[i, best] - runner_up >= weights.stray_lead):
                 moves[i] = best
-        for i, best in moves.items():
+        for i in sorted(moves, key=lambda i: (len(parts[i]), i)):
+            best = moves[i]
+            while best in moves:  # a home that is a stray itself: follow it
+                best = moves[best]
             parts[best] = parts[best] + parts[i]
         parts = [part for i, part in enumerate(parts) if i not in moves]
     return [sorted(part) for part in parts]
@@ -488,6 +491,39 @@ def test_a_lone_article_joins_a_story_that_leads_every_other_by_far():
         assert last.story_of("s") != last.story_of("x1")
     # no runner-up: the x story alone is no evidence that s belongs to it
     assert cluster_groups([*x, stray(0.2)], weights, neighbours=3) == [["s"], ["x1", "x2"]]
+
+
+def test_a_small_story_joins_one_twice_its_size_that_leads_every_other_by_far():
+    """A story of two (a report and its follow-up) below the threshold with the x story
+    joins it as a stray when x has at least twice its members and leads the runner-up y by
+    ``stray_lead``: in batch, regrouping and online, with and without regrouping. A story of
+    three is no home for it, and with the runner-up close it stays apart."""
+    e = np.eye(14)
+
+    def story(name: str, axis: int, size: int) -> list[Group]:
+        return [Group(f"{name}{i}", 1, _unit(e[axis] + 0.1 * e[4 + i]), first=1.0, last=1.0)
+                for i in range(size)]
+
+    def pair(toward_y: float) -> list[Group]:  # cosine 0.55 with x, toward_y with y, near 1 between
+        rest = np.sqrt(1 - 0.55 ** 2 - toward_y ** 2)
+        return [Group(f"p{i}", 1, _unit(0.55 * e[0] + toward_y * e[1] + rest * (e[2] + 0.05 * i * e[3])),
+                      first=1.0, last=1.0) for i in (1, 2)]
+
+    weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7,
+                      stray_reach=0.3, stray_lead=0.2)
+    for x_size, toward_y, joins in ((4, 0.2, True), (3, 0.2, False), (4, 0.45, False)):
+        x, y = story("x", 0, x_size), story("y", 1, 4)
+        articles = [*x, *y, *pair(toward_y)]
+        keys = [sorted(g.key for g in part) for part in (x, y, pair(toward_y))]
+        expected = sorted([sorted(keys[0] + keys[2]), keys[1]] if joins else keys)
+        assert cluster_groups(articles, weights, neighbours=len(articles)) == expected
+        by_matrix = sorted(sorted(articles[i].key for i in part) for part in agglomerate(articles, weights, {}))
+        assert by_matrix == expected
+        for online in (OnlineClusterer(weights), OnlineClusterer(weights, largest_regroup=2)):
+            for article in [*pair(toward_y), *y, *x]:  # the pair first: judged once x has grown
+                online.assign(article.copy())
+            assert (online.story_of("p1") == online.story_of("x0")) is joins
+            assert online.story_of("p1") == online.story_of("p2")
 
 
 def test_a_stray_searches_its_candidates_among_the_rows_nearest_the_arrival():

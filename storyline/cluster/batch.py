@@ -12,9 +12,10 @@
    Each link's pair sums (``linkage.SUMS``) are kept: a merged group's sums with a
    neighbour are its parts' added, so a merge costs additions, not a new look at every
    neighbour's vectors (on the pooled gold stream: 17 s -> 7 s, the same stories).
-4. Strays: an article left alone joins its best linked story when that story leads every
-   other by far (``linkage.stray_home``). Each is judged against the stories agglomeration
-   left, before any stray moves, so the result still does not depend on order.
+4. Strays: a story (often an article left alone) joins its best linked story when that
+   story is at least twice its size and leads every other by far (``linkage.stray_home``).
+   Each is judged against the stories agglomeration left, before any stray moves, so the
+   result still does not depend on order.
 """
 
 from __future__ import annotations
@@ -163,17 +164,22 @@ def _agglomerate(live, members, adjacency, weights: Weights) -> None:
 
 
 def _adopt_strays(live, members, adjacency, sums, weights: Weights) -> None:
-    """Move each lone article into the linked story ``linkage.stray_home`` names for it."""
-    moves = []
-    for a in sorted(key for key in live if len(members[key]) == 1 and adjacency.get(key)):
+    """Move each story into the linked story ``linkage.stray_home`` names for it."""
+    moves = {}
+    for a in sorted(key for key in live if adjacency.get(key)):
         others = sorted(n for n in adjacency[a] if within_window(live[a], live[n], weights.window_days))
         if not others:
             continue
         scores = weights.scores(np.array(averages(np.stack([sums[_edge(a, n)] for n in others], axis=1))))
-        home = stray_home(scores, [len(members[n]) for n in others], weights)
+        home = stray_home(scores, [len(members[n]) for n in others], weights, len(members[a]))
         if home is not None:
-            moves.append((a, others[home]))
-    for a, best in moves:  # decided first, moved after: no stray sees another's move
+            moves[a] = others[home]
+    # decided first, moved after: no stray sees another's move. A stray whose home is
+    # itself a stray follows it to its home (homes are at least twice the size: no cycle)
+    for a in sorted(moves, key=lambda key: len(members[key])):
+        best = moves[a]
+        while best in moves:
+            best = moves[best]
         live[best].absorb(live.pop(a))
         members[best].extend(members.pop(a))
 

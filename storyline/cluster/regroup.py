@@ -104,13 +104,16 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
 
 
 def _adopt_strays(groups: list[list[int] | None], means: np.ndarray, weights: Weights) -> None:
-    """As batch clustering ends (``batch._adopt_strays``): each lone article joins the group
+    """As batch clustering ends (``batch._adopt_strays``): each group joins the group
     ``linkage.stray_home`` names for it among the others, all decided before any moves."""
     sizes = [len(g) if g is not None else 0 for g in groups]
     # each row holds the current groups' scores, -inf for the dead and out of window
-    moves = [(i, home) for i, group in enumerate(groups) if group is not None and len(group) == 1
-             and (home := stray_home(means[i], sizes, weights)) is not None]
-    for i, best in moves:
+    moves = {i: home for i, group in enumerate(groups) if group is not None
+             and (home := stray_home(means[i], sizes, weights, len(group))) is not None}
+    for i in sorted(moves, key=lambda i: (sizes[i], i)):
+        best = moves[i]
+        while best in moves:  # its home is a stray too: follow it (no cycle, see batch)
+            best = moves[best]
         groups[best] += groups[i]
         groups[i] = None
 
