@@ -176,7 +176,7 @@ def _adopt_strays(live, members, adjacency, sums, weights: Weights) -> None:
             moves[a] = others[home]
     # decided first, moved after: no stray sees another's move. A stray whose home is
     # itself a stray follows it to its home (homes are at least twice the size: no cycle)
-    for a in sorted(moves, key=lambda key: len(members[key])):
+    for a in sorted(moves, key=lambda key: (len(members[key]), key)):
         best = moves[a]
         while best in moves:
             best = moves[best]

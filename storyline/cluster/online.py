@@ -210,11 +210,11 @@ class OnlineClusterer:
     def _adopt_strays(self, near: Sequence[str], judged: set[str], sims: np.ndarray) -> None:
         """Each story of ``near`` that is ``judged``, of ``_LARGEST_STRAY`` articles at
         most, joins the story ``linkage.stray_home`` names for it among its own candidates,
-        all decided before any moves (as in batch). Only those a story of ``near`` would adopt are searched,
-        by terms and among the ``_SHORTLIST`` rows whose centroids are nearest the arriving
-        article (``sims``, its cosines): a search over all rows would cost as much as the
-        arrival's own (at 100k stories, assignment p95 went from 31 to 53 ms) and found the
-        same stories on the gold sets."""
+        all decided before any moves (as in batch). Only those a story of ``near`` would
+        adopt are searched, by terms and among the ``_SHORTLIST`` rows whose centroids are
+        nearest the arriving article (``sims``, its cosines): a search over all rows would
+        cost as much as the arrival's own (at 100k stories, assignment p95 went from 31 to
+        53 ms) and found the same stories on the gold sets."""
         if self.weights.stray_reach <= 0 or not any(
                 self.stories[s].size > 1 for s in self._changed if s in self.stories):
             return  # nothing grew: no story can have gained a home
