@@ -143,7 +143,7 @@ class OnlineClusterer:
         else:
             target, best = self._open(article), None
         if target not in self._created:
-            self._join(target, article, forced[1:])
+            self._join(target, [article], forced[1:])  # duplicates' stories: whatever the score
         near = [s for s, r in scored if r.score >= self.weights.threshold - _REGROUP_MARGIN]
         self._regroup({s for s in (target, *forced, *near) if s in self.stories})
         story_id = self._story_of[article.key]
@@ -160,12 +160,14 @@ class OnlineClusterer:
         self._set_members(story.key, [article], [article])
         return story.key
 
-    def _join(self, target: str, article: Group, forced: list[str]) -> None:
-        known = self._known_members([target, *forced]) is not None
+    def _join(self, target: str, articles: Sequence[Group], stories: Sequence[str]) -> None:
+        """Put ``articles`` and every member of ``stories`` (dropped) into the story ``target``."""
+        known = self._known_members([target, *stories]) is not None
         story = self.stories[target]
-        story.absorb(article)
-        joined = [article]
-        for other in forced:  # a duplicate's story joins whatever the similarity
+        joined = list(articles)
+        for article in articles:
+            story.absorb(article)
+        for other in stories:
             story.absorb(self.stories[other])
             joined += self._members.get(other, [])
             self._drop(other, successor=target)
@@ -173,7 +175,8 @@ class OnlineClusterer:
             self._set_members(target, self._members[target] + joined, joined)
         else:  # not every member is known: keep no partial list that a regroup could trust
             self._members.pop(target, None)
-            self._story_of[article.key] = self.moved[article.key] = target
+            for article in joined:
+                self._story_of[article.key] = self.moved[article.key] = target
         self._put(story)
 
     def _regroup(self, neighbourhood: set[str]) -> None:
@@ -244,22 +247,7 @@ class OnlineClusterer:
         for _, story_id, target in sorted(moves, key=lambda move: (-move[0], move[1])):
             if self._known_members([story_id]) is None:
                 continue  # its articles are not known here (no loader): it stays
-            self._take_in(self.resolve(target), story_id)
-
-    def _take_in(self, target: str, story_id: str) -> None:
-        """Move every member of the story ``story_id`` (known) into the story ``target``."""
-        moved = self._members[story_id]
-        known = self._known_members([target]) is not None
-        story = self.stories[target]
-        story.absorb(self.stories[story_id])
-        self._drop(story_id, successor=target)
-        if known:
-            self._set_members(target, self._members[target] + moved, moved)
-        else:  # as in _join: no partial member list that a regroup could trust
-            self._members.pop(target, None)
-            for article in moved:
-                self._story_of[article.key] = self.moved[article.key] = target
-        self._put(story)
+            self._join(self.resolve(target), [], [story_id])
 
     # -- members -------------------------------------------------------------------------
 
