@@ -136,7 +136,7 @@ def article(article_id: str, db: str | None, raw: bool, as_json: bool) -> None:
     if source is not None:
         click.echo(asdict(source) if as_json else source.body)
     elif as_json:
-        _emit(asdict(found))
+        _emit({**asdict(found), "headline_only": found.headline_only})
     else:
         render.article_detail(found)
 

@@ -177,7 +177,8 @@ class Engine:
         for item in prepared:
             article = _guarded(item.doc.origin, finish, item,
                                boilerplate.get(item.outlet or "", frozenset()),
-                               boilerplate_max_chars=longest)
+                               boilerplate_max_chars=longest,
+                               keep_headlines=self.settings["keep_headlines"])
             if isinstance(article, Rejected):
                 rejected.append(article)
             else:
@@ -239,7 +240,9 @@ class Engine:
         boilerplate = self.store.boilerplate_keys(
             [outlet], self.settings["boilerplate_min_articles"], keys=prepared.keys)[outlet] if outlet else frozenset()
         redone = finish(prepared, boilerplate, boilerplate_max_chars=longest)
-        return _keep_identity(redone, article) if isinstance(redone, Article) else None
+        if not isinstance(redone, Article) or redone.headline_only != article.headline_only:
+            return None  # its features were computed for the body it had: it keeps it
+        return _keep_identity(redone, article)
 
     # -- reading -------------------------------------------------------------------------
 

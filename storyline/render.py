@@ -85,6 +85,10 @@ def article_detail(a: Article) -> None:
         if value:
             click.echo(f"  {name + ':':<11}{value}")
     click.echo()
+    if a.headline_only:
+        click.echo(textwrap.fill("Headline only: the page held no article text (a paywall, a sign-in "
+                                 "form or a widget, removed below); the article joins a story only "
+                                 "when its headline clearly matches one.", width) + "\n")
     for paragraph in a.paragraphs:
         click.echo(textwrap.fill(paragraph, width) + "\n")
     if a.removals:

@@ -33,6 +33,9 @@ SETTINGS: tuple[Setting, ...] = (
             "A paragraph seen in this many articles of one outlet is outlet boilerplate."),
     Setting("boilerplate_max_chars", 400,
             "Paragraphs longer than this are never treated as outlet boilerplate."),
+    Setting("keep_headlines", True, "Keep a page whose article text is missing (a paywall, a "
+            "sign-in form) as a headline-only article, which joins the story its headline "
+            "clearly matches; false rejects such pages."),
     Setting("languages", "", "Comma-separated ISO 639-1 codes to expect; empty means any."),
     Setting("cluster", True, "Group articles into stories as they are ingested (online mode)."),
     Setting("pair_model", "",

@@ -166,10 +166,10 @@ class StoryBuilder:
             day = day_of(article.published)
             vector = vector.astype("float32")
             groups.append(Group.of_article(article.article_id, vector, lexical, keys, figures,
-                                           day, article.language, rare))
+                                           day, article.language, rare, article.headline_only))
             rows.append(FeatureRow(article.article_id, day, vector.astype("<f4").tobytes(),
                                    _pack_sparse(lexical), _pack_sparse(keys), article.language,
-                                   _pack_sparse(figures), _pack_sparse(rare)))
+                                   _pack_sparse(figures), _pack_sparse(rare), article.headline_only))
         self.store.save_features(rows)
         return groups
 
@@ -210,9 +210,12 @@ class StoryBuilder:
     # -- duplicates ----------------------------------------------------------------------
 
     def duplicates(self, articles: Sequence[Article]) -> list[tuple[str, str]]:
-        """Links from new articles to stored copies of their text (and to each other)."""
+        """Links from new articles to stored copies of their text (and to each other).
+        A headline-only article has no text to be a copy of: it is not looked at."""
         rows, candidates = [], {}
         for article in articles:
+            if article.headline_only:
+                continue
             sig = signature(article.text)
             rows.append((article.article_id, exact_key(article.text), sig, band_keys(sig)))
             candidates[article.article_id] = DupCandidate(article.article_id, article.text,
@@ -511,7 +514,8 @@ def _unpack_sparse(blob: bytes) -> dict[int, float]:
 def _group_of(row: FeatureRow, language: str | None) -> Group:
     dense = np.frombuffer(row.dense, dtype="<f4").astype("float32")
     return Group.of_article(row.article_id, dense, _unpack_sparse(row.lexical), _unpack_sparse(row.names),
-                            _unpack_sparse(row.numbers), row.day, language, _unpack_sparse(row.rare))
+                            _unpack_sparse(row.numbers), row.day, language, _unpack_sparse(row.rare),
+                            row.headline_only)
 
 
 def _row(group: Group) -> StoryRow:

@@ -122,6 +122,12 @@ class Article:
     def paragraphs(self) -> list[str]:
         return [p for p in self.text.split("\n\n") if p]
 
+    @property
+    def headline_only(self) -> bool:
+        """Known by its headline alone: the page held no article text (a paywall, a
+        sign-in form), see ``extract.finish``."""
+        return not self.text
+
 
 @dataclass(frozen=True)
 class Story:

@@ -552,3 +552,51 @@ def test_a_stray_searches_its_candidates_among_the_rows_nearest_the_arrival():
             online.assign(article.copy())
         assert len(online.stories) > _SHORTLIST
         assert (online.story_of("s") == online.story_of("x1")) is joins
+
+
+def test_a_headline_only_article_follows_the_story_it_clearly_matches():
+    """A headline-only article (``Group.headline_only``) joins the story that reaches the
+    threshold with it and leads every other by ``stray_lead``, in batch, regrouping and
+    online (arriving first or last); with the runner-up close it stays alone."""
+    e = np.eye(6)
+    x = [Group("x1", 1, e[0], first=1.0, last=1.0), Group("x2", 1, _unit(e[0] + 0.1 * e[3]), first=1.0, last=1.0)]
+    y = [Group("y1", 1, e[1], first=1.0, last=1.0), Group("y2", 1, _unit(e[1] + 0.1 * e[4]), first=1.0, last=1.0)]
+    weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7, stray_lead=0.2)
+
+    def headline(toward_x: float, toward_y: float) -> Group:
+        rest = np.sqrt(1 - toward_x ** 2 - toward_y ** 2)
+        return Group("h", 1, toward_x * e[0] + toward_y * e[1] + rest * e[2], first=1.0, last=1.0, headlines=1)
+
+    for h, joins in ((headline(0.8, 0.3), True), (headline(0.72, 0.65), False)):
+        assert h.headline_only
+        articles = [*x, *y, h]
+        expected = [["h", "x1", "x2"], ["y1", "y2"]] if joins else [["h"], ["x1", "x2"], ["y1", "y2"]]
+        assert cluster_groups(articles, weights, neighbours=len(articles)) == expected
+        by_matrix = sorted(sorted(articles[i].key for i in part) for part in agglomerate(articles, weights, {}))
+        assert by_matrix == expected
+        assert _run_online([*x, *y, h.copy()], weights) == expected
+        assert _run_online([*y, *x, h.copy()], weights) == expected
+    # arriving first, it stands alone and follows once the story it matches has grown
+    assert _run_online([headline(0.8, 0.3), *y, *x], weights) == [["h", "x1", "x2"], ["y1", "y2"]]
+    # a story of headlines alone keeps its flag in the stored state
+    assert unpack("s", pack(headline(0.8, 0.3))).headline_only
+
+
+def test_a_headline_only_article_never_ties_two_stories_together():
+    """Two reports 0.6 apart each score 0.85 with a headline: as an article it would pull
+    them into one story (average 0.725 >= 0.7), as a headline it follows neither (no lead)
+    and leads nothing, in batch, regrouping and online whatever the order."""
+    e = np.eye(3)
+    first = Group("f1", 1, e[0], first=1.0, last=1.0)
+    second = Group("f2", 1, 0.6 * e[0] + 0.8 * e[1], first=1.0, last=1.0)
+    dense = 0.85 * e[0] + 0.425 * e[1] + np.sqrt(1 - 0.85 ** 2 - 0.425 ** 2) * e[2]
+    weights = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7, stray_lead=0.2)
+    as_article = Group("h", 1, dense, first=1.0, last=1.0)
+    assert cluster_groups([first, second, as_article], weights) == [["f1", "f2", "h"]]
+    as_headline = replace(as_article, headlines=1)
+    articles = [first, second, as_headline]
+    alone = [["f1"], ["f2"], ["h"]]
+    assert cluster_groups(articles, weights) == alone
+    assert sorted(sorted(articles[i].key for i in part) for part in agglomerate(articles, weights, {})) == alone
+    for order in ([first, second, as_headline], [as_headline, first, second], [first, as_headline, second]):
+        assert _run_online([g.copy() for g in order], weights) == alone

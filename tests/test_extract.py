@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from storyline.extract import extract_article, prepare
+from storyline.extract import extract_article, finish, prepare
 from storyline.extract.metadata import (date_from_url, headline, is_date_stamp, normalise_date,
                                        outlet_from_url, outlet_words, tidy_url)
 from storyline.extract.paragraphs import normalise, paragraph_key, split_paragraphs
@@ -150,6 +150,28 @@ def test_html_page_main_text_and_metadata():
 def test_html_without_article_is_rejected_with_reason():
     result = extract_article(RawDocument(origin="empty.html", body="<html><body><nav>Home</nav></body></html>", kind="html"))
     assert isinstance(result, Rejected) and "no article text" in result.reason
+
+
+def test_a_page_with_a_headline_but_no_article_text_is_a_headline_only_article():
+    """A paywall or a sign-in form under a real headline: the outlet reported the story, so
+    the page is kept as its headline (the body's paragraphs are audited as removed);
+    ``keep_headlines=False`` rejects it, and so does a title too short to stand for it."""
+    paywall = ("Already a subscriber?\n\nClick on the button below to set up your account or "
+               "log in if you already have one.")
+    doc = RawDocument(origin="p.txt", body=paywall, hints={
+        "title": "Ferry captain charged after Harbour Point collision - Harbour Gazette",
+        "date": "2024-03-02", "outlet": "Harbour Gazette", "lang": "en"})
+    article = extract_article(doc)
+    assert isinstance(article, Article) and article.headline_only
+    assert article.text == "" and article.paragraphs == []
+    assert article.title == "Ferry captain charged after Harbour Point collision"
+    assert article.published == "2024-03-02" and article.language == "en"
+    assert any(r.reason == "no-article-text" and "subscriber" in r.text for r in article.removals)
+    rejected = finish(prepare(doc), keep_headlines=False)
+    assert isinstance(rejected, Rejected) and "shares no word with the title" in rejected.reason
+    short = extract_article(RawDocument(origin="q.txt", body=paywall, hints={"title": "Ferry captain charged"}))
+    assert isinstance(short, Rejected)
+    assert not _clean("\n\n".join(BODY_EN)).headline_only
 
 
 def test_only_boilerplate_is_rejected():

@@ -399,3 +399,56 @@ def test_an_outlets_own_name_in_its_pages_is_no_shared_rare_name(tmp_path):
     kzzt = _hashed_id("kzzt")
     assert kzzt not in rare[0] and kzzt not in rare[1] and kzzt in rare[2]
     assert _hashed_id("ashcombe") in rare[0] and _hashed_id("ashcombe") in rare[2]
+
+
+_PAYWALL = "Already a subscriber?\n\nLog in to keep reading, or subscribe for unlimited access."
+
+
+def _paywalled(title: str, date: str, outlet: str) -> RawDocument:
+    return RawDocument(origin=f"paywall/{outlet}/{title[:20]}", body=_PAYWALL,
+                       hints={"title": title, "date": date, "outlet": outlet, "lang": "en"})
+
+
+def test_a_paywalled_page_follows_the_story_its_headline_matches(tmp_path):
+    """Pages with a headline over a paywall are headline-only articles: each follows the
+    story its headline matches (online and batch alike), one that matches none stands
+    alone, and the same paywall text makes no two of them copies of each other."""
+    pages = [_paywalled("Sierra Calva wildfire forces 1,200 residents from their homes",
+                        "2024-06-16", "Valley Courier"),
+             _paywalled("Adlerburg completes record signing of Ibarrola from Valmora",
+                        "2024-06-23", "Valley Courier"),
+             _paywalled("Valley Courier names new editor of its weekend gardening pages",
+                        "2024-06-20", "Valley Courier")]
+    docs = _demo_documents()
+    events = {d.content_hash: _gold_event(d)[0] for d in docs}
+    for mode in ("online", "batch"):
+        with Engine(db=str(tmp_path / f"{mode}.db"), cluster=mode == "online") as engine:
+            report = engine.ingest_documents([*docs, *pages])
+            if mode == "batch":
+                engine.cluster()
+            assert report.added == len(docs) + len(pages) and not report.rejected
+            stored = [engine.article(p.content_hash) for p in pages]
+            assert all(a.headline_only and a.text == "" for a in stored)
+            assert engine.store.features([p.content_hash for p in pages])[pages[0].content_hash].headline_only
+            story_of = engine.store.story_of([*events, *(p.content_hash for p in pages)])
+            members = {}
+            for article_id, story in story_of.items():
+                members.setdefault(story, set()).add(events.get(article_id, article_id))
+            wildfire, transfer, garden = (members[story_of[p.content_hash]] for p in pages)
+            assert wildfire == {"sierra-calva-wildfire", pages[0].content_hash}, mode
+            assert transfer == {"ibarrola-transfer", pages[1].content_hash}, mode
+            assert garden == {pages[2].content_hash}, mode
+            assert not engine.store.duplicate_links([p.content_hash for p in pages])
+            card = engine.card(story_of[pages[0].content_hash])  # a card with an empty body in it
+            assert pages[0].content_hash in card.article_ids
+            assert "Valley Courier" in {o.outlet for o in card.coverage.outlets}
+            again = engine.ingest_documents(pages)
+            assert again.added == 0 and again.already_stored == len(pages)
+    from fastapi.testclient import TestClient
+
+    from storyline.serve.app import create_app
+
+    with TestClient(create_app({"db": str(tmp_path / "online.db")})) as client:
+        shown = client.get(f"/api/v1/articles/{pages[0].content_hash}").json()
+        assert shown["headline_only"] is True and shown["text"] == ""
+        assert "Headline only" in client.get(f"/articles/{pages[0].content_hash}").text

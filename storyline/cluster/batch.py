@@ -16,6 +16,9 @@
    story is at least twice its size and leads every other by far (``linkage.stray_home``).
    Each is judged against the stories agglomeration left, before any stray moves, so the
    result still does not depend on order.
+5. Headline-only articles (``Group.headline_only``) take no part in 3 and 4: each then
+   joins the linked story ``linkage.follow_home`` names, or stays alone. They follow and
+   never lead, so no story grows on a headline's weak evidence.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from typing import Iterable, Sequence
 import faiss
 import numpy as np
 
-from .linkage import Group, Weights, averages, pair_sums, stray_home, sums_with, within_window
+from .linkage import (Group, Weights, averages, follow_home, links, pair_sums, stray_home,
+                      sums_with, within_window)
 from .sparse import stack
 
 _NEIGHBOURS = 20
@@ -43,13 +47,38 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
     parent = _join_duplicates(live, members, duplicate_links)
     edges = candidate_pairs(ordered, weights, neighbours)
     adjacency: dict[str, set[str]] = defaultdict(set)
+    followed: dict[str, set[str]] = defaultdict(set)  # a headline-only group -> linked articles
     for a, b in edges:
         a, b = parent(a), parent(b)
-        if a != b:
+        if a == b:
+            continue
+        if live[a].headline_only or live[b].headline_only:
+            for x, y in ((a, b), (b, a)):
+                if live[x].headline_only and not live[y].headline_only:
+                    followed[x].add(y)
+        else:
             adjacency[a].add(b)
             adjacency[b].add(a)
     _agglomerate(live, members, adjacency, weights)
+    _follow(live, members, followed, weights)
     return sorted(sorted(keys) for keys in members.values())
+
+
+def _follow(live, members, followed, weights: Weights) -> None:
+    """Move each headline-only group into the story ``linkage.follow_home`` names for it
+    among the stories its candidate links reach, all decided before any moves."""
+    story_of = {key: story for story, keys in members.items() for key in keys}
+    moves = {}
+    for a in sorted(followed):
+        stories = sorted({story_of[n] for n in followed[a]})
+        found = links([live[s] for s in stories], live[a], weights)
+        scores = np.array([r.score if r.within_window else -np.inf for r in found])
+        home = follow_home(scores, weights)
+        if home is not None:
+            moves[a] = stories[home]
+    for a, story in moves.items():
+        live[story].absorb(live.pop(a))
+        members[story].extend(members.pop(a))
 
 
 def _join_duplicates(live, members, links):

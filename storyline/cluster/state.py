@@ -1,9 +1,10 @@
 """Stories' running sums as bytes, so that the store can keep them without knowing them.
 
 Layout: a JSON header line (size, dates, vector length, languages, day and language counts,
-sparse lengths) followed by little-endian float32 dense sums (all members, then one per
-language) and the sparse sums as int32 ids then float32 weights. Blobs written before the
-numbers, days, languages and rare names were kept read back with those empty.
+sparse lengths, headline-only members when there are any) followed by little-endian float32
+dense sums (all members, then one per language) and the sparse sums as int32 ids then
+float32 weights. Blobs written before the numbers, days, languages and rare names were kept
+read back with those empty.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def pack(group: Group) -> bytes:
               "dim": int(group.dense.shape[0]), "languages": sorted(group.by_language),
               "days": [[day, count] for day, count in sorted(group.days.items())],
               "counts": group.languages, "sparse": [len(s) for s in sparse]}
+    if group.headlines:
+        header["headlines"] = group.headlines
     vectors = [group.dense] + [group.by_language[k] for k in header["languages"]]
     body = (json.dumps(header).encode() + b"\n" + b"".join(v.astype("<f4").tobytes() for v in vectors)
             + b"".join(s.ids.astype("<i4").tobytes() + s.weights.astype("<f4").tobytes()
@@ -52,7 +55,8 @@ def unpack(key: str, blob: bytes) -> Group:
     rare = sparse[3] if len(sparse) > 3 else MISSING_RARE
     return Group(key, header["size"], vectors[0], sparse[0], sparse[1], header["first"],
                  header["last"], by_language, sparse[2],
-                 {day: count for day, count in header.get("days", [])}, header.get("counts", {}), rare)
+                 {day: count for day, count in header.get("days", [])}, header.get("counts", {}), rare,
+                 header.get("headlines", 0))
 
 
 def _read_sparse(body: bytes, lengths: list[int]) -> list[SparseSum]:

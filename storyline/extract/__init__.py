@@ -26,6 +26,8 @@ from .paragraphs import Span, normalise, paragraph_key, split_paragraphs
 __all__ = ["Prepared", "prepare", "finish", "extract_article", "paragraph_key"]
 
 _MIN_ARTICLE_CHARS = 40
+#: Words of two letters or more in a title that stands for an article with no body.
+_HEADLINE_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,14 @@ def _merge_fields(hints, page_meta, header) -> tuple[dict[str, str], dict[str, s
 
 
 def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
-           boilerplate_max_chars: int = 400) -> Article | Rejected:
-    """Clean a prepared document and gather its metadata into an Article."""
+           boilerplate_max_chars: int = 400, keep_headlines: bool = True) -> Article | Rejected:
+    """Clean a prepared document and gather its metadata into an Article.
+
+    A page whose body is missing (nothing left after cleaning, or a text that never
+    mentions the headline: a paywall, a sign-in form) is kept as a headline-only article
+    when ``keep_headlines`` and its title is a real headline (``_is_headline``): the
+    outlet did report the story, and the story engine lets such an article follow the
+    story its headline matches (``cluster.linkage.follow_home``). Otherwise it is rejected."""
     doc, text, fields = prepared.doc, prepared.text, prepared.fields
     cleaned = clean_paragraphs(text, list(prepared.spans), title=fields.get("title"),
                                subtitle=fields.get("subtitle"), boilerplate=boilerplate,
@@ -91,25 +99,42 @@ def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
                                find_title=doc.kind == "text")
     paragraphs = [s.of(text) for s in cleaned.kept]
     body = "\n\n".join(paragraphs)
+    missing = None
     if len(body) < _MIN_ARTICLE_CHARS:
         reasons = sorted({r.reason for r in cleaned.removals})
-        return Rejected(doc.origin, f"no article text left after cleaning ({len(prepared.spans)} "
-                        f"paragraphs: {', '.join(reasons) or 'too short'})", stage="extract")
-    if _unrelated_to_title(fields.get("title"), body):
-        return Rejected(doc.origin, "the text shares no word with the title: probably a widget, an "
-                        "error page or another story rather than the article", stage="extract")
+        missing = (f"no article text left after cleaning ({len(prepared.spans)} paragraphs: "
+                   f"{', '.join(reasons) or 'too short'})")
+    elif _unrelated_to_title(fields.get("title"), body):
+        missing = ("the text shares no word with the title: probably a widget, an error page "
+                   "or another story rather than the article")
     removals = [Removal(s.start, s.end, "metadata-header", s.of(text)) for s in prepared.header]
     removals = sorted(removals + cleaned.removals, key=lambda r: r.start)
-    published, date_source = _published(prepared, paragraphs)
     outlet, outlet_source = _outlet(prepared, cleaned)
-    language, per_paragraph = article_languages(paragraphs, fields.get("lang"))
+    title = headline(cleaned.title, outlet, fields.get("url"))
+    if missing is not None:
+        if not (keep_headlines and _is_headline(title)):
+            return Rejected(doc.origin, missing, stage="extract")
+        # every paragraph left goes: the audit trail says why the body is empty
+        removals = sorted(removals + [Removal(s.start, s.end, "no-article-text", s.of(text))
+                                      for s in cleaned.kept], key=lambda r: r.start)
+        paragraphs, body = [], ""
+    published, date_source = _published(prepared, paragraphs)
+    language, per_paragraph = article_languages(paragraphs or [title or ""], fields.get("lang"))
+    if not paragraphs:
+        per_paragraph = ()
     return Article(
         article_id=doc.content_hash, origin=doc.origin, text=body, extracted=text,
-        title=headline(cleaned.title, outlet, fields.get("url")), subtitle=cleaned.subtitle,
+        title=title, subtitle=cleaned.subtitle,
         published=published, date_source=date_source, outlet=outlet, outlet_source=outlet_source,
         url=fields.get("url"), language=language, paragraph_languages=per_paragraph,
         wire_agencies=tuple(cleaned.agencies), credits=tuple(cleaned.credits),
         removals=tuple(removals), kind=doc.kind, encoding=doc.encoding)
+
+
+def _is_headline(title: str | None) -> bool:
+    """Whether a title says enough to stand for its article: four words or more ("Teen
+    killed in shooting identified"), not a time stamp, a site's name or "Sign in"."""
+    return bool(title) and len(re.findall(r"[^\W\d_]{2,}", title)) >= _HEADLINE_WORDS
 
 
 def _unrelated_to_title(title: str | None, body: str) -> bool:

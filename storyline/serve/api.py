@@ -155,7 +155,7 @@ def get_article(engine: Reader, article_id: ARTICLE_ID) -> ArticleDetail:
         **article_summary(head).model_dump(), origin=article.origin,
         date_source=article.date_source, outlet_source=article.outlet_source,
         credits=list(article.credits), paragraph_languages=list(article.paragraph_languages),
-        text=article.text, extracted=article.extracted,
+        text=article.text, headline_only=article.headline_only, extracted=article.extracted,
         removals=[asdict(r) for r in article.removals])
 
 

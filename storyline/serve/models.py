@@ -79,6 +79,8 @@ class ArticleDetail(ArticleSummary):
     credits: list[str]
     paragraph_languages: list[str]
     text: str
+    headline_only: bool = Field(False, description="The page held no article text (a paywall, a "
+                                "sign-in form): the article is its headline, and text is empty.")
     extracted: str = Field(description="The text before cleaning; removals index it.")
     removals: list[RemovalOut]
 

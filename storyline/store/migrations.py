@@ -377,6 +377,12 @@ M007_RARE_NAMES = """
 ALTER TABLE features ADD COLUMN rare BLOB;
 """
 
+# Whether the article is known by its headline alone (its page held no article text): the
+# story engine lets such an article follow a story, never lead one.
+M008_HEADLINE_ONLY = """
+ALTER TABLE features ADD COLUMN headline_only INTEGER NOT NULL DEFAULT 0;
+"""
+
 #: Every migration in the order it is applied. Append only.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
@@ -386,6 +392,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m005_watch", M005_WATCH),
     ("m006_story_features", M006_STORY_FEATURES),
     ("m007_rare_names", M007_RARE_NAMES),
+    ("m008_headline_only", M008_HEADLINE_ONLY),
 )
 
 _CREATE_LEDGER = (

@@ -18,6 +18,7 @@ class FeatureRow:
     language: str | None = None
     numbers: bytes = b""
     rare: bytes | None = b""  # the rare name words; None in rows stored before they were kept
+    headline_only: bool = False  # the article is its headline alone (``Article.headline_only``)
 
 
 @dataclass(frozen=True)
