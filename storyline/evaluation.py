@@ -38,6 +38,8 @@ def evaluate_clustering(path: str, mode: str = "batch", *, parts: Callable[[str]
                 engine.cluster()
             seconds = time.perf_counter() - started
             story_of = engine.store.story_of(d.raw.content_hash for d in dataset.docs)
+            features = engine.store.features(story_of)
+            headline_only = sum(1 for row in features.values() if row.headline_only)
     predicted = {d.doc_id: story_of.get(d.raw.content_hash, "unclustered:" + d.doc_id)
                  for d in dataset.docs}
     result = clustering_report(dataset.gold, predicted)
@@ -48,7 +50,8 @@ def evaluate_clustering(path: str, mode: str = "batch", *, parts: Callable[[str]
             {d: s for d, s in predicted.items() if parts(d) == name}) for name in names}
     result.update(mode=mode, file=str(path), seconds=round(seconds, 1),
                   articles_per_second=round(len(dataset.docs) / seconds, 1) if seconds else None,
-                  rejected_by_cleaning=len(report.rejected), empty_in_file=len(dataset.skipped))
+                  rejected_by_cleaning=len(report.rejected), empty_in_file=len(dataset.skipped),
+                  headline_only=headline_only)
     return result
 
 

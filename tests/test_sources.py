@@ -19,6 +19,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from storyline.errors import SettingsError
+from storyline.extract import extract_article
 from storyline.settings import load_settings
 from storyline.sources import (FieldMapping, Limits, detect_format, discover, read_path,
                                read_sources)
@@ -151,6 +152,16 @@ def test_jsonl_record_without_text_names_its_fields_and_the_fix(tmp_path):
     assert missing.reason.startswith("no text field: the record has fields id, headline, story_html;")
     assert "--field text=NAME" in missing.reason
     assert empty.reason == "the text field 'text' is empty (so are 'body')"
+
+
+def test_a_record_with_an_empty_text_under_a_title_is_a_document_of_its_title(tmp_path):
+    """The extract stage then keeps it as a headline-only article (test_extract)."""
+    path = write_jsonl(tmp_path / "d.jsonl", [json.dumps({"title": "Ferry captain charged after collision",
+                                                          "text": "", "date": "2024-03-02"})])
+    [doc] = read(path)
+    assert doc.body == "" and doc.hints == {"title": "Ferry captain charged after collision", "date": "2024-03-02"}
+    article = extract_article(doc)
+    assert article.headline_only and article.title == "Ferry captain charged after collision"
 
 
 def test_field_mapping_override_picks_the_named_field(tmp_path):
@@ -341,7 +352,11 @@ def test_atom_feed_full_content_and_hints(tmp_path):
     assert entry.hints == {"title": "Négociations à Genève", "date": "2024-05-14T10:30:00+02:00",
                            "url": "https://quotidien.example/geneve", "outlet": "Le Quotidien",
                            "lang": "fr", "author": "Anne Martin"}
-    assert empty == Rejected(f"{path}#entry 2", "entry has no content or summary ('Sans contenu')")
+    # a title and nothing else: the extract stage judges the title (too short to stand for
+    # an article here; see test_extract for one that is kept as a headline-only article)
+    assert empty.origin == f"{path}#entry 2" and empty.body == "" and empty.hints["title"] == "Sans contenu"
+    rejected = extract_article(empty)
+    assert isinstance(rejected, Rejected) and "title ('Sans contenu') is too short" in rejected.reason
 
 
 def test_rss_feed_in_windows_1251_prefers_full_content_over_summary(tmp_path):
@@ -410,7 +425,7 @@ def test_feed_url_is_fetched_and_parsed(http_site):
     items = read(f"{base}/feed", f"{base}/missing", f"{base}/page")
     entry = items[0]
     assert entry.origin == f"{base}/feed#entry 1" and entry.body.startswith(f"<p>{FRENCH}")
-    assert items[1] == Rejected(f"{base}/feed#entry 2", "entry has no content or summary ('Sans contenu')")
+    assert items[1].origin == f"{base}/feed#entry 2" and items[1].body == ""  # a title alone
     assert items[2] == Rejected(f"{base}/missing", "could not fetch: HTTP 404 Not Found")
     assert items[3] == Rejected(f"{base}/page", "not an RSS or Atom feed: the server sent an HTML "
                                                 "page; the page links to a feed at /rss.xml")

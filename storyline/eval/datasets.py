@@ -11,8 +11,9 @@ Two formats, both JSON Lines with one object per line:
 A file that cannot be read or is not in the format raises ``UserError`` naming the line and
 the field. Lines that are well formed but unusable are not errors:
 
-* a document with an empty text is left out of ``docs`` and recorded in ``skipped`` as a
-  ``Rejected``; it stays in ``gold``, so a clustering is scored on it as a singleton;
+* a document with an empty text and no title is left out of ``docs`` and recorded in
+  ``skipped`` as a ``Rejected``; it stays in ``gold``, so a clustering is scored on it as a
+  singleton (one with a title goes in: the pipeline may keep it as a headline-only article);
 * a repeated ``doc_id`` / ``pair_id`` keeps its first occurrence (deterministic whatever the
   labels of the later ones) and is counted in ``duplicates_dropped``.
 """
@@ -192,11 +193,11 @@ def load_cluster_dataset(path: str | Path) -> ClusterDataset:
             continue
         gold[doc_id] = cluster_id
         origin = f"{path.name}:{doc_id}"
-        if not text.strip():
-            reason = f"{path} line {number}: empty text; scored as a singleton"
+        hints = {hint: _optional_str(obj, name) for name, hint in _DOC_HINT_FIELDS.items()}
+        if not text.strip() and not hints.get("title"):
+            reason = f"{path} line {number}: empty text and no title; scored as a singleton"
             skipped.append(Rejected(origin, reason))
             continue
-        hints = {hint: _optional_str(obj, name) for name, hint in _DOC_HINT_FIELDS.items()}
         docs.append(EvalDoc(doc_id, cluster_id, _raw(origin, text, hints),
                             _optional_str(obj, "topic_id"), _optional_str(obj, "split")))
     if not gold:

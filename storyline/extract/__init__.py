@@ -51,8 +51,14 @@ def prepare(doc: RawDocument, *, boilerplate_max_chars: int = 400) -> Prepared |
     else:
         text, page_meta = doc.body.replace("\r\n", "\n").replace("\r", "\n"), {}
     if not text.strip():
-        what = "HTML page has no article text" if doc.kind == "html" else "document has no text"
-        return Rejected(doc.origin, what, stage="extract")
+        fields, sources = _merge_fields(doc.hints, page_meta, {})
+        if not fields.get("title"):
+            what = "HTML page has no article text" if doc.kind == "html" else "document has no text"
+            return Rejected(doc.origin, what, stage="extract")
+        # a title and no text (a feed entry, a record whose text is empty): ``finish``
+        # keeps it as a headline-only article or says why not
+        outlet = outlet_name(fields.get("outlet")) or outlet_from_url(fields.get("url"))
+        return Prepared(doc, "", (), fields, sources, (), outlet)
     if not any(ch.isalnum() for ch in text):  # control characters, symbols, punctuation
         return Rejected(doc.origin, "document has no letters or digits (only control characters, "
                         "symbols or punctuation)", stage="extract")
@@ -100,7 +106,9 @@ def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
     paragraphs = [s.of(text) for s in cleaned.kept]
     body = "\n\n".join(paragraphs)
     missing = None
-    if len(body) < _MIN_ARTICLE_CHARS:
+    if not prepared.spans:
+        missing = "the document has no text, only a title"
+    elif len(body) < _MIN_ARTICLE_CHARS:
         reasons = sorted({r.reason for r in cleaned.removals})
         missing = (f"no article text left after cleaning ({len(prepared.spans)} paragraphs: "
                    f"{', '.join(reasons) or 'too short'})")
@@ -112,8 +120,12 @@ def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
     outlet, outlet_source = _outlet(prepared, cleaned)
     title = headline(cleaned.title, outlet, fields.get("url"))
     if missing is not None:
-        if not (keep_headlines and _is_headline(title)):
+        if not keep_headlines:
             return Rejected(doc.origin, missing, stage="extract")
+        if not _is_headline(title):
+            return Rejected(doc.origin, f"{missing}; the title ({title!r}) is too short to stand for "
+                            f"the article (a headline of {_HEADLINE_WORDS} words or more is kept "
+                            f"as a headline-only article)" if title else missing, stage="extract")
         # every paragraph left goes: the audit trail says why the body is empty
         removals = sorted(removals + [Removal(s.start, s.end, "no-article-text", s.of(text))
                                       for s in cleaned.kept], key=lambda r: r.start)

@@ -185,9 +185,10 @@ def entry_to_document(entry, feed, origin: str, limits: Limits, encoding: str) -
     summary; the entry's title, date, link and author and the feed's title and language
     as hints."""
     body, detail = _entry_body(entry)
-    if not body.strip():
-        title = _plain(entry.get("title_detail"))
-        return Rejected(origin, "entry has no content or summary" + (f" ({title!r})" if title else ""))
+    if not body.strip() and not (_plain(entry.get("title_detail")) or entry.get("title") or "").strip():
+        return Rejected(origin, "entry has no title, content or summary")
+    # with a title and nothing else, the extract stage may keep the entry as a headline-only
+    # article (``extract.finish``), or reject it when the title is too short to stand for it
     size = len(body.encode("utf-8"))
     if size > limits.max_document_bytes:
         return Rejected(origin, document_too_large(size, limits.max_document_bytes, "entry"))

@@ -167,9 +167,11 @@ def record_to_document(values: Mapping[str, Any], origin: str, mapping: FieldMap
     """Map one JSON object or CSV row to a document, or say why it cannot be one."""
     record = Record(values)
     found = record.first(mapping.text)
-    if found is None:
+    if found is None and not (record.has_any(mapping.text) and record.first(mapping.title)):
         return Rejected(origin, _no_text_reason(record, mapping))
-    text_field, body = found
+    # a text field that is there but empty, under a title: the extract stage may keep the
+    # record as a headline-only article (``extract.finish``)
+    text_field, body = found or (None, "")
     size = len(body.encode("utf-8", "surrogatepass"))
     if size > max_document_bytes:
         return Rejected(origin, document_too_large(size, max_document_bytes, f"text field {text_field!r}"))
