@@ -76,9 +76,10 @@ def evaluate_pairs(path: str, model: SimilarityModel | None = None, *,
 
 def pair_features(path: str, *, progress: Callable[[int], None] = lambda n: None,
                   **settings: Any) -> tuple[list[EvalPair], np.ndarray, list[float]]:
-    """The pairs of a ``pairs.jsonl`` file whose two articles both survive cleaning, the
-    rows of ``similarity.FEATURES`` for them, and the clustering pair model's probability
-    that each is one story; the real pipeline in a temporary store."""
+    """The pairs of a ``pairs.jsonl`` file whose two articles both survive cleaning with
+    their text (``_stored``), the rows of ``similarity.FEATURES`` for them, and the
+    clustering pair model's probability that each is one story; the real pipeline in a
+    temporary store."""
     pairs = load_pairs(Path(path))
     with tempfile.TemporaryDirectory(prefix="storyline-eval-") as folder:
         with Engine(db=str(Path(folder) / "pairs.db"), cluster=False, **{"cards": False, **settings}) as engine:
@@ -96,8 +97,10 @@ def pair_features(path: str, *, progress: Callable[[int], None] = lambda n: None
 
 
 def _stored(engine: Engine, pairs) -> list[Article]:
+    """The pairs' articles that survived cleaning with their text: a headline-only one (its
+    text was missing) has nothing to compare a report with."""
     ids = {d.content_hash for p in pairs for d in (p.first, p.second)}
-    return [a for a in (engine.store.article(i) for i in sorted(ids)) if a is not None]
+    return [a for a in (engine.store.article(i) for i in sorted(ids)) if a is not None and not a.headline_only]
 
 
 def _correlations(pairs, scores: dict[str, float]) -> dict[str, Any]:

@@ -122,11 +122,15 @@ class StoryBuilder:
 
     def _sparse_features(self, articles: Sequence[Article]) -> tuple[list[tuple[dict, dict, dict, dict]], int]:
         """Lexical, name, number and rare-name vectors (the document frequencies count
-        these articles), and the number of documents counted."""
+        these articles), and the number of documents counted. A headline-only article is
+        not counted: a title is not a document, and counting it would move the weights of
+        the articles it follows (how rare a name is)."""
         terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
         texts = [self._lexical_window(a) for a in articles]
         found_names = [_without_outlet(names(text), article) for article, text in zip(articles, texts)]
-        frequencies = self._frequencies_with(terms, self._name_term_ids(found_names))
+        counted = [t for t, article in zip(terms, articles) if not article.headline_only]
+        frequencies = self._frequencies_with(counted, self._name_term_ids(found_names),
+                                             {term for t in terms for term in t})
         sparse = []
         for article, term_weights, found, text in zip(articles, terms, found_names, texts):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies,
@@ -189,15 +193,15 @@ class StoryBuilder:
         return {self.vectorizer.term_id(word) for found in found_names for name in found
                 for word in name.split()}
 
-    def _frequencies_with(self, terms: list[dict[int, float]], also: set[int]) -> DocumentFrequencies:
+    def _frequencies_with(self, terms: list[dict[int, float]], *also: set[int]) -> DocumentFrequencies:
         """Count these documents' terms, then read the frequencies of their terms and of
-        ``also`` (their names' words)."""
+        the terms in ``also`` (their names' words, terms of articles not counted)."""
         counts: dict[int, int] = {}
         for document in terms:
             for term in document:
                 counts[term] = counts.get(term, 0) + 1
         self.store.df_update(counts, len(terms))
-        return self._frequencies_of(counts.keys() | also)
+        return self._frequencies_of(set(counts).union(*also))
 
     def _frequencies_of(self, terms) -> DocumentFrequencies:
         """The stored document frequencies of ``terms`` (the terms a batch needs suffice)."""

@@ -452,3 +452,25 @@ def test_a_paywalled_page_follows_the_story_its_headline_matches(tmp_path):
         shown = client.get(f"/api/v1/articles/{pages[0].content_hash}").json()
         assert shown["headline_only"] is True and shown["text"] == ""
         assert "Headline only" in client.get(f"/articles/{pages[0].content_hash}").text
+
+
+def test_headline_only_articles_leave_the_other_articles_features_as_they_are(tmp_path):
+    """A title is not a document: headline-only articles are not counted in the document
+    frequencies, so the TF-IDF and rare-name vectors of the articles they may follow are
+    those the articles would have without them."""
+    docs = _demo_documents()
+    pages = [_paywalled(f"Valley Courier report number {n} on the Drevnogorsk bridge collapse",
+                        "2024-06-12", "Valley Courier") for n in range(5)]
+    found = []
+    for name, stream in (("without", docs), ("with", [*pages, *docs])):
+        with Engine(db=str(tmp_path / f"{name}.db"), cluster=False) as engine:
+            engine.ingest_documents(stream)
+            engine.cluster()
+            found.append(engine.store.features(d.content_hash for d in docs))
+    assert found[0].keys() == found[1].keys()
+    for key, row in found[0].items():
+        other = found[1][key]
+        assert (row.lexical, row.names, row.numbers, row.rare) == (other.lexical, other.names,
+                                                                  other.numbers, other.rare)
+        # the encoder's batches differ, and so may the last bits of an embedding
+        assert np.allclose(np.frombuffer(row.dense, "<f4"), np.frombuffer(other.dense, "<f4"), atol=1e-5)

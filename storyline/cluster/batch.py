@@ -45,10 +45,14 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
     members = {g.key: [g.key] for g in ordered}
     live = {g.key: g.copy() for g in ordered}
     parent = _join_duplicates(live, members, duplicate_links)
-    edges = candidate_pairs(ordered, weights, neighbours)
+    # headline-only articles take no neighbour's place: articles search among articles,
+    # and headlines search among articles for the stories they may follow
+    articles = [g for g in ordered if not g.headline_only]
+    headlines = [g for g in ordered if g.headline_only]
     adjacency: dict[str, set[str]] = defaultdict(set)
     followed: dict[str, set[str]] = defaultdict(set)  # a headline-only group -> linked articles
-    for a, b in edges:
+    for a, b in (*candidate_pairs(articles, weights, neighbours),
+                 *candidate_pairs(headlines, weights, neighbours, pool=articles)):
         a, b = parent(a), parent(b)
         if a == b:
             continue
@@ -102,10 +106,16 @@ def _join_duplicates(live, members, links):
     return find
 
 
-def candidate_pairs(groups: Sequence[Group], weights: Weights, k: int) -> set[tuple[str, str]]:
-    """Nearest neighbours by dense and by lexical similarity, searched within date blocks."""
+def candidate_pairs(groups: Sequence[Group], weights: Weights, k: int,
+                    pool: Sequence[Group] | None = None) -> set[tuple[str, str]]:
+    """Nearest neighbours by dense and by lexical similarity, searched within date blocks:
+    of ``groups`` among themselves, or among ``pool`` when it is given."""
     pairs: set[tuple[str, str]] = set()
-    for queries, pool in _blocks(groups, weights.window_days):
+    if not groups or (pool is not None and not pool):
+        return pairs
+    for queries, pool in _blocks(groups, weights.window_days, pool):
+        if not queries or not pool:
+            continue
         for rows in (_dense_neighbours(queries, pool, k), _lexical_neighbours(queries, pool, k)):
             for group, row in zip(queries, rows):
                 pairs.update(tuple(sorted((group.key, pool[j].key))) for j in row
@@ -135,19 +145,26 @@ def _lexical_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int)
     return found
 
 
-def _blocks(groups: Sequence[Group], window: float):
-    """(queries, pool) pairs: each dated article searches the articles of its own and the
-    neighbouring date buckets; undated articles search everything."""
-    dated = [g for g in groups if g.first is not None]
-    undated = [g for g in groups if g.first is None]
-    buckets: dict[int, list[Group]] = defaultdict(list)
-    for g in dated:
-        buckets[int(g.first // max(window, 1.0))].append(g)
-    for bucket in sorted(buckets):
-        pool = [g for b in (bucket - 1, bucket, bucket + 1) for g in buckets.get(b, [])] + undated
-        yield buckets[bucket], pool
-    if undated:
-        yield undated, list(groups)
+def _blocks(groups: Sequence[Group], window: float, searched: Sequence[Group] | None = None):
+    """(queries, pool) pairs: each dated article searches the articles (of ``searched``,
+    else of ``groups``) of its own and the neighbouring date buckets; undated articles
+    search everything."""
+    searched = groups if searched is None else searched
+
+    def by_bucket(found: Sequence[Group]) -> dict[int, list[Group]]:
+        buckets: dict[int, list[Group]] = defaultdict(list)
+        for g in found:
+            if g.first is not None:
+                buckets[int(g.first // max(window, 1.0))].append(g)
+        return buckets
+
+    queries, pools = by_bucket(groups), by_bucket(searched)
+    undated = [g for g in searched if g.first is None]
+    for bucket in sorted(queries):
+        pool = [g for b in (bucket - 1, bucket, bucket + 1) for g in pools.get(b, [])] + undated
+        yield queries[bucket], pool
+    if any(g.first is None for g in groups):
+        yield [g for g in groups if g.first is None], list(searched)
 
 
 def _agglomerate(live, members, adjacency, weights: Weights) -> None:
