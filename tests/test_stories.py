@@ -452,6 +452,10 @@ def test_a_paywalled_page_follows_the_story_its_headline_matches(tmp_path):
         shown = client.get(f"/api/v1/articles/{pages[0].content_hash}").json()
         assert shown["headline_only"] is True and shown["text"] == ""
         assert "Headline only" in client.get(f"/articles/{pages[0].content_hash}").text
+        assert "headline only" in client.get(f"/stories/{shown['story_id']}").text
+        members = client.get(f"/api/v1/stories/{shown['story_id']}").json()["members"]
+        assert {m["id"]: m["headline_only"] for m in members}[pages[0].content_hash] is True
+        assert sum(m["headline_only"] for m in members) == 1
 
 
 def test_headline_only_articles_leave_the_other_articles_features_as_they_are(tmp_path):

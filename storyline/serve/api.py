@@ -105,7 +105,7 @@ def article_summary(head) -> ArticleSummary:
     return ArticleSummary(id=head.article_id, title=head.title, subtitle=head.subtitle,
                           outlet=head.outlet, language=head.language, published=head.published,
                           url=head.url, wire_agencies=list(head.wire_agencies),
-                          story_id=head.story_id)
+                          story_id=head.story_id, headline_only=head.headline_only)
 
 
 def story_summary(listing) -> StorySummary:
@@ -155,7 +155,7 @@ def get_article(engine: Reader, article_id: ARTICLE_ID) -> ArticleDetail:
         **article_summary(head).model_dump(), origin=article.origin,
         date_source=article.date_source, outlet_source=article.outlet_source,
         credits=list(article.credits), paragraph_languages=list(article.paragraph_languages),
-        text=article.text, headline_only=article.headline_only, extracted=article.extracted,
+        text=article.text, extracted=article.extracted,
         removals=[asdict(r) for r in article.removals])
 
 

@@ -63,6 +63,8 @@ class ArticleSummary(BaseModel):
     url: str | None = None
     wire_agencies: list[str] = []
     story_id: str | None = None
+    headline_only: bool = Field(False, description="The page held no article text (a paywall, a "
+                                "sign-in form): the article is its headline alone.")
 
 
 class RemovalOut(BaseModel):
@@ -79,8 +81,6 @@ class ArticleDetail(ArticleSummary):
     credits: list[str]
     paragraph_languages: list[str]
     text: str
-    headline_only: bool = Field(False, description="The page held no article text (a paywall, a "
-                                "sign-in form): the article is its headline, and text is empty.")
     extracted: str = Field(description="The text before cleaning; removals index it.")
     removals: list[RemovalOut]
 

@@ -54,6 +54,7 @@ class ArticleHead:
     url: str | None
     wire_agencies: tuple[str, ...] = ()
     story_id: str | None = None
+    headline_only: bool = False  # ``Article.headline_only``: the page held no article text
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ MAX_TERMS = 16
 _ARTICLE_HITS = """
 SELECT a.article_id, a.title, a.subtitle, a.outlet, a.language, a.published, a.url,
        a.wire_agencies, m.story_id,
+       (SELECT f.headline_only FROM features AS f WHERE f.article_id = a.article_id) AS headline_only,
        highlight(articles_fts, 0, char(2), char(3)) AS marked_title,
        snippet(articles_fts, 2, char(2), char(3), '…', 24) AS marked_text
 FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid
@@ -156,6 +157,6 @@ def _article_hit(row: sqlite3.Row) -> ArticleHit:
                        subtitle=row["subtitle"], outlet=row["outlet"],
                        language=row["language"], published=row["published"], url=row["url"],
                        wire_agencies=tuple(json.loads(row["wire_agencies"])),
-                       story_id=row["story_id"])
+                       story_id=row["story_id"], headline_only=bool(row["headline_only"]))
     return ArticleHit(head=head, title=split_marked(row["marked_title"]),
                       snippet=split_marked(row["marked_text"]))
