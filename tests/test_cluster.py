@@ -600,3 +600,28 @@ def test_a_headline_only_article_never_ties_two_stories_together():
     assert sorted(sorted(articles[i].key for i in part) for part in agglomerate(articles, weights, {})) == alone
     for order in ([first, second, as_headline], [as_headline, first, second], [first, as_headline, second]):
         assert _run_online([g.copy() for g in order], weights) == alone
+
+
+def test_a_translation_regroups_the_story_of_look_alikes_that_holds_its_original():
+    """Two look-alike English reports join (a and b); a's Spanish translation scores high
+    with a alone, but on average the story is out of its reach. Batch joins each report with
+    its translation first and keeps the two stories apart; online does too, because a story
+    with no member in the article's language that holds a member the article would join on
+    its own is regrouped with the article's story."""
+    e = np.eye(4)
+    a_en, b_en = e[0], 0.72 * e[0] + np.sqrt(1 - 0.72 ** 2) * e[1]
+    a_es, b_es = _unit(0.95 * a_en + 0.312 * e[2]), _unit(0.95 * b_en + 0.312 * e[3])
+    weights = Weights(dense=30.0, lexical=0.0, names=0.0, same_language=6.0, threshold=27.0, window_days=7)
+
+    def report(key: str, dense: np.ndarray, language: str) -> Group:
+        return Group.of_article(key, dense.astype("float32"), {}, {}, {}, 1.0, language)
+
+    articles = [report("a_en", a_en, "en"), report("b_en", b_en, "en"),
+                report("a_es", a_es, "es"), report("b_es", b_es, "es")]
+    expected = [["a_en", "a_es"], ["b_en", "b_es"]]
+    assert cluster_groups(articles, weights) == expected
+    assert _run_online([g.copy() for g in articles], weights) == expected
+    online = OnlineClusterer(weights)  # before the translations, the look-alikes are one story
+    for article in articles[:2]:
+        online.assign(article.copy())
+    assert len(online.stories) == 1
