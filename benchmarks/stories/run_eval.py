@@ -68,7 +68,9 @@ def markdown(results: dict) -> str:
              "encoder's 300 characters and what makes a name rare (fewer than one article in "
              "50 and fewer than 20 articles name it) were chosen on them, as was when a lone "
              "article joins a story below the threshold (within 1.5 log-odds of it, 1.5 ahead "
-             "of the runner-up). fit.md also gives "
+             "of the runner-up; headline-only articles must reach the threshold, 1.5 ahead) and "
+             "the largest story online judges as a stray (4 articles, chosen on ecbplus). "
+             "fit.md also gives "
              "the figures to "
              "expect on unseen articles: each set's topics clustered by a model fitted without "
              "them, and each set clustered by a model fitted on the other two.", "",

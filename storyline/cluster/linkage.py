@@ -361,9 +361,10 @@ def follow_home(scores: np.ndarray, weights: Weights) -> int | None:
     text, so it must reach the threshold on its own and lead every other story by
     ``stray_lead`` as a stray must ("Teen killed in shooting identified" scores well with
     many shootings of one city). It follows and never leads: no story joins it, so it
-    cannot tie two stories together. On gva, 172 pages are headlines over a paywall or a
-    sign-in form; scored against the batch stories, this rule put 46 of them in a story,
-    35 in the right one (tp 54 pairs, fp 17: an estimated F1 0.741 -> 0.753)."""
+    cannot tie two stories together. On gva, 222 of 3,148 pages are headlines (over a
+    paywall or a sign-in form, or with no text at all): following this rule they took
+    pairwise F1 from 0.741 to 0.758 in batch (precision 0.843 -> 0.839, recall 0.660 ->
+    0.691), the pair model unchanged."""
     if not len(scores):
         return None
     order = np.argsort(-scores, kind="stable")

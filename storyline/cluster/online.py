@@ -243,10 +243,10 @@ class OnlineClusterer:
         """Each story of ``near`` that is ``judged``, of ``_LARGEST_STRAY`` articles at
         most or of headlines alone, joins the story ``_home`` names for it among its own
         candidates, all decided before any moves (as in batch). Only those a story of
-        ``near`` would adopt are searched, by terms and among the ``_SHORTLIST`` rows whose centroids are
-        nearest the arriving article (``sims``, its cosines): a search over all rows would
-        cost as much as the arrival's own (at 100k stories, assignment p95 went from 31 to
-        53 ms) and found the same stories on the gold sets."""
+        ``near`` would adopt are searched, by terms and among the ``_SHORTLIST`` rows whose
+        centroids are nearest the arriving article (``sims``, its cosines): a search over
+        all rows would cost as much as the arrival's own (at 100k stories, assignment p95
+        went from 31 to 53 ms) and found the same stories on the gold sets."""
         pool = [self.stories[s] for s in near]
         following = any(story.headline_only and story.key in judged for story in pool)
         if not following and (self.weights.stray_reach <= 0 or not any(

@@ -56,7 +56,8 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
     """Average linkage over all pairs of ``articles`` (groups of one), as lists of indices;
     headline-only groups then follow (``batch.cluster_groups``, step 5)."""
     totals = pair_signals(articles, weights)  # signal x article x article, summed per group
-    pairs = totals.copy()  # each pair's own, for the headline-only groups at the end
+    # each pair's own sums, for the headline-only articles that follow at the end
+    pairs = totals.copy() if any(a.headline_only for a in articles) else totals
     # Groups keep the index of their first article; a merged group's row and column are
     # emptied (-inf), so the live ones keep their order and the first maximum is the pair
     # it would be with the merged rows taken out. A merge changes only the row and column
@@ -112,8 +113,11 @@ def _follow(groups: list[list[int] | None], followers: np.ndarray, pairs: np.nda
             articles: Sequence[Group], weights: Weights) -> None:
     """Each headline-only group joins the group ``linkage.follow_home`` names for it among
     the others (``pairs``: the signal sums of every two articles), all decided first."""
-    leaders = [i for i, g in enumerate(groups) if g is not None and i not in set(followers.tolist())]
-    if not leaders or not len(followers):
+    if not len(followers):
+        return
+    following = set(followers.tolist())
+    leaders = [i for i, g in enumerate(groups) if g is not None and i not in following]
+    if not leaders:
         return
     days = [[a.first for a in (articles[j] for j in groups[i]) if a.first is not None] for i in leaders]
     moves = {}
