@@ -38,8 +38,7 @@ def evaluate_clustering(path: str, mode: str = "batch", *, parts: Callable[[str]
                 engine.cluster()
             seconds = time.perf_counter() - started
             story_of = engine.store.story_of(d.raw.content_hash for d in dataset.docs)
-            features = engine.store.features(story_of)
-            headline_only = sum(1 for row in features.values() if row.headline_only)
+            headline_only = sum(head.headline_only for head in engine.article_heads(story_of))
     predicted = {d.doc_id: story_of.get(d.raw.content_hash, "unclustered:" + d.doc_id)
                  for d in dataset.docs}
     result = clustering_report(dataset.gold, predicted)

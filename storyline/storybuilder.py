@@ -127,10 +127,10 @@ class StoryBuilder:
         the articles it follows (how rare a name is)."""
         terms = [self.vectorizer.terms(a.title, a.text, a.language) for a in articles]
         texts = [self._lexical_window(a) for a in articles]
-        found_names = [_without_outlet(names(text), article) for article, text in zip(articles, texts)]
+        found_names = [self._names_of(article, text) for article, text in zip(articles, texts)]
         counted = [t for t, article in zip(terms, articles) if not article.headline_only]
-        frequencies = self._frequencies_with(counted, self._name_term_ids(found_names),
-                                             {term for t in terms for term in t})
+        frequencies = self._frequencies_with(counted, self._name_term_ids(found_names)
+                                             | {term for t in terms for term in t})
         sparse = []
         for article, term_weights, found, text in zip(articles, terms, found_names, texts):
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies,
@@ -140,6 +140,13 @@ class StoryBuilder:
             if frequencies.documents <= REWEIGH_AT[-1]:
                 self._terms_of[article.article_id] = _Counted.of(term_weights, found, article.language)
         return sparse, frequencies.documents
+
+    def _names_of(self, article: Article, window: str | None = None) -> frozenset[str]:
+        """The names in the article's lexical window (``window``, if already cut), without
+        the words of its own outlet (``_without_outlet``)."""
+        if window is None:
+            window = self._lexical_window(article)
+        return _without_outlet(names(window), article)
 
     def _lexical_window(self, article: Article) -> str:
         """Title and the start of the body, where names and numbers are read (a long
@@ -193,15 +200,15 @@ class StoryBuilder:
         return {self.vectorizer.term_id(word) for found in found_names for name in found
                 for word in name.split()}
 
-    def _frequencies_with(self, terms: list[dict[int, float]], *also: set[int]) -> DocumentFrequencies:
+    def _frequencies_with(self, terms: list[dict[int, float]], also: set[int]) -> DocumentFrequencies:
         """Count these documents' terms, then read the frequencies of their terms and of
-        the terms in ``also`` (their names' words, terms of articles not counted)."""
+        ``also`` (their names' words, the terms of articles not counted)."""
         counts: dict[int, int] = {}
         for document in terms:
             for term in document:
                 counts[term] = counts.get(term, 0) + 1
         self.store.df_update(counts, len(terms))
-        return self._frequencies_of(set(counts).union(*also))
+        return self._frequencies_of(counts.keys() | also)
 
     def _frequencies_of(self, terms) -> DocumentFrequencies:
         """The stored document frequencies of ``terms`` (the terms a batch needs suffice)."""
@@ -305,7 +312,7 @@ class StoryBuilder:
             elif (article := self.store.article(row.article_id)) is not None:
                 counted[row.article_id] = _Counted.of(
                     self.vectorizer.terms(article.title, article.text, article.language),
-                    names(self._lexical_window(article)), article.language)
+                    self._names_of(article), article.language)
         frequencies = self._frequencies_of({t for c in counted.values() for t in c.ids.tolist()}
                                            | self._name_term_ids([c.names for c in counted.values()]))
         vectors = {article_id: (self.vectorizer.vector_from_terms(c.terms(), frequencies, c.language).to_dict(),
@@ -390,7 +397,7 @@ class StoryBuilder:
         them, found from their articles with the document frequencies of now, and stored."""
         old = [row for row in rows.values() if row.rare is None]
         articles = {row.article_id: self.store.article(row.article_id) for row in old}
-        found = {article_id: names(self._lexical_window(article))
+        found = {article_id: self._names_of(article)
                  for article_id, article in articles.items() if article is not None}
         if not found:
             return rows
