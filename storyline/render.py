@@ -109,7 +109,8 @@ def _languages(a: Article) -> str | None:
 
 def stats(data: dict[str, Any]) -> None:
     click.echo(f"Database {data.get('db')} ({_size(data.get('size_bytes', 0))})")
-    click.echo(f"  articles: {data.get('articles', 0)}   rejected inputs: {data.get('rejections', 0)}")
+    headlines = f" ({data['headline_only']} headline only)" if data.get("headline_only") else ""
+    click.echo(f"  articles: {data.get('articles', 0)}{headlines}   rejected inputs: {data.get('rejections', 0)}")
     dates = data.get("published") or {}
     if dates:
         click.echo(f"  published: {(dates.get('first') or '-')[:10]} to {(dates.get('last') or '-')[:10]}")

@@ -349,7 +349,8 @@ class StoryBuilder:
             stories = {online.story_of(other, stored.get(other)) for other in duplicates}
             result = online.assign(group, stories - {None}, duplicates)
             joined = result.link is not None
-            scores[group.key] = _probability(result.link.score - self.weights.threshold) if joined else 1.0
+            scores[group.key] = _probability(result.link.score - self.weights.judging(group).threshold) \
+                if joined else 1.0
         return scores
 
     def _save_online(self, online: OnlineClusterer, scores: dict[str, float]) -> int:

@@ -440,14 +440,26 @@ def test_the_bundled_pair_model_loads_and_a_broken_one_says_what_to_do(tmp_path)
     model = pair_model.load()
     weights = pair_model.weights(model, window_days=200.0)
     assert weights.threshold == model["threshold"] and len(weights.interactions) > 0
-    assert pair_model.weights(model, 200.0, threshold_offset=1.5).threshold == pytest.approx(
-        model["threshold"] + 1.5)
+    stricter = pair_model.weights(model, 200.0, threshold_offset=1.5)
+    assert stricter.threshold == pytest.approx(model["threshold"] + 1.5)
+    # the headline model ships beside it, and the offset moves its threshold too
+    assert weights.headline is not None and weights.headline.threshold == model["headline"]["threshold"]
+    assert stricter.headline.threshold == pytest.approx(model["headline"]["threshold"] + 1.5)
+    headline = Group("h", 1, np.ones(3), headlines=1)
+    assert weights.judging(headline) is weights.headline
+    assert weights.judging(Group("a", 1, np.ones(3))) is weights
+    without = {key: value for key, value in model.items() if key != "headline"}
+    assert pair_model.weights(without, 200.0).judging(headline) == pair_model.weights(without, 200.0)
     settings = {"window_days": 200.0, "story_threshold_offset": 0.0}
     assert weights_from({**settings, "pair_model": ""}) == weights
     broken = tmp_path / "model.json"
     for text, reason in [('{"weights": {"nonsense": 1}, "threshold": 1, "time_scale_days": 3}',
                           "unknown features"),
-                         ('{"weights": {}}', "missing"), ("not json", "cannot read")]:
+                         ('{"weights": {}}', "missing"), ("not json", "cannot read"),
+                         ('{"weights": {}, "threshold": 1, "time_scale_days": 3, "headline": {"weights": {}}}',
+                          "missing.*headline model"),
+                         ('{"weights": {}, "threshold": 1, "time_scale_days": 3, "headline": [1]}',
+                          "object in its headline model")]:
         broken.write_text(text, encoding="utf-8")
         with pytest.raises(SettingsError, match=f"pair_model.*{reason}"):
             weights_from({**settings, "pair_model": str(broken)})
@@ -580,6 +592,27 @@ def test_a_headline_only_article_follows_the_story_it_clearly_matches():
     assert _run_online([headline(0.8, 0.3), *y, *x], weights) == [["h", "x1", "x2"], ["y1", "y2"]]
     # a story of headlines alone keeps its flag in the stored state
     assert unpack("s", pack(headline(0.8, 0.3))).headline_only
+
+
+def test_a_headline_only_article_is_scored_by_the_headline_model():
+    """``Weights.headline`` scores a headline-only article against stories (a title against
+    whole articles: each signal says more than between two articles): a headline the article
+    pairs' model leaves alone (0.6 < 0.7) follows the story the headline model places it in
+    (0.9, 0.45 for the runner-up), in batch, regrouping and online, arriving first or last."""
+    e = np.eye(6)
+    x = [Group("x1", 1, e[0], first=1.0, last=1.0), Group("x2", 1, _unit(e[0] + 0.1 * e[3]), first=1.0, last=1.0)]
+    y = [Group("y1", 1, e[1], first=1.0, last=1.0), Group("y2", 1, _unit(e[1] + 0.1 * e[4]), first=1.0, last=1.0)]
+    h = Group("h", 1, 0.6 * e[0] + 0.3 * e[1] + np.sqrt(1 - 0.6 ** 2 - 0.3 ** 2) * e[2],
+              first=1.0, last=1.0, headlines=1)
+    articles_only = Weights(dense=1.0, lexical=0.0, names=0.0, threshold=0.7, window_days=7, stray_lead=0.2)
+    with_headline_model = replace(articles_only, headline=replace(articles_only, dense=1.5))
+    for weights, expected in ((articles_only, [["h"], ["x1", "x2"], ["y1", "y2"]]),
+                              (with_headline_model, [["h", "x1", "x2"], ["y1", "y2"]])):
+        groups = [*x, *y, h]
+        assert cluster_groups(groups, weights, neighbours=len(groups)) == expected
+        assert sorted(sorted(groups[i].key for i in part) for part in agglomerate(groups, weights, {})) == expected
+        assert _run_online([*x, *y, h.copy()], weights) == expected
+        assert _run_online([h.copy(), *y, *x], weights) == expected
 
 
 def test_a_headline_only_article_never_ties_two_stories_together():

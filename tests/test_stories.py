@@ -434,6 +434,7 @@ def test_a_paywalled_page_follows_the_story_its_headline_matches(tmp_path):
             stored = [engine.article(p.content_hash) for p in pages]
             assert all(a.headline_only and a.text == "" for a in stored)
             assert engine.store.features([p.content_hash for p in pages])[pages[0].content_hash].headline_only
+            assert engine.stats()["headline_only"] == len(pages)  # counted by storyline stats
             story_of = engine.store.story_of([*events, *(p.content_hash for p in pages)])
             members = {}
             for article_id, story in story_of.items():

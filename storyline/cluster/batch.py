@@ -17,8 +17,9 @@
    Each is judged against the stories agglomeration left, before any stray moves, so the
    result still does not depend on order.
 5. Headline-only articles (``Group.headline_only``) take no part in 3 and 4: each then
-   joins the linked story ``linkage.follow_home`` names, or stays alone. They follow and
-   never lead, so no story grows on a headline's weak evidence.
+   joins the linked story ``linkage.follow_home`` names, scored by the headline model
+   (``Weights.judging``), or stays alone. They follow and never lead, so no story grows
+   on a headline's weak evidence.
 """
 
 from __future__ import annotations
@@ -75,9 +76,10 @@ def _follow(live, members, followed, weights: Weights) -> None:
     moves = {}
     for a in sorted(followed):
         stories = sorted({story_of[n] for n in followed[a]})
-        found = links([live[s] for s in stories], live[a], weights)
+        judge = weights.judging(live[a])
+        found = links([live[s] for s in stories], live[a], judge)
         scores = np.array([r.score if r.within_window else -np.inf for r in found])
-        home = follow_home(scores, weights)
+        home = follow_home(scores, judge)
         if home is not None:
             moves[a] = stories[home]
     for a, story in moves.items():

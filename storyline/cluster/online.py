@@ -28,7 +28,8 @@ neighbourhood.) This took online F1 from 0.879 to 0.893 on ecbplus (batch 0.900)
 0.703 to 0.713 on gva (batch 0.705) when only lone articles were strays.
 
 A headline-only article (``Group.headline_only``: its page held no text) follows: it joins
-the candidate ``linkage.follow_home`` names, else it stands alone, and a story of headlines
+the candidate ``linkage.follow_home`` names, scored by the headline model
+(``Weights.judging``), else it stands alone, and a story of headlines
 alone is no candidate for any article. Standing alone, it is judged again with the strays,
 so it can follow a story whose reports arrive after it, as batch lets it.
 """
@@ -141,14 +142,15 @@ class OnlineClusterer:
         forced = sorted(s for s in {self.resolve(s) for s in linked_stories} if s in self.stories)
         count = len(self._keys)
         sims = self._matrix[:count] @ article.centroid.astype("float32") if count else np.empty(0)
-        scored = self._candidates(article, sims) if count else []
+        scored = self._candidates(article, sims) if count else []  # scored by ``judge``
+        judge = self.weights.judging(article)
         # a story of headlines alone is no place to go: it follows one (``follow_home``)
         leaders = [(s, r) for s, r in scored if not self.stories[s].headline_only]
         self._created, self._changed, self._dropped = set(), set(), []  # this assignment's
-        home = follow_home(np.array([r.score for _, r in leaders]), self.weights) \
+        home = follow_home(np.array([r.score for _, r in leaders]), judge) \
             if article.headline_only else None
         if forced:
-            target, best = forced[0], link(self.stories[forced[0]], article, self.weights)
+            target, best = forced[0], link(self.stories[forced[0]], article, judge)
         elif home is not None:
             target, best = leaders[home]
         elif leaders and leaders[0][1].score >= self.weights.threshold and not article.headline_only:
@@ -157,12 +159,12 @@ class OnlineClusterer:
             target, best = self._open(article), None
         if target not in self._created:
             self._join(target, [article], forced[1:])  # duplicates' stories: whatever the score
-        near = [s for s, r in leaders if r.score >= self.weights.threshold - _REGROUP_MARGIN
+        near = [s for s, r in leaders if r.score >= judge.threshold - _REGROUP_MARGIN
                 or self._holds_a_match_in_another_language(s, article)]
         self._regroup({s for s in (target, *forced, *near) if s in self.stories})
         story_id = self._story_of[article.key]
         around = ({self.resolve(s) for s, _ in scored} | self._changed | {story_id}) & self.stories.keys()
-        close = {self.resolve(s) for s, r in scored if r.score >= self.weights.threshold - _STRAY_MARGIN}
+        close = {self.resolve(s) for s, r in scored if r.score >= judge.threshold - _STRAY_MARGIN}
         self._adopt_strays(sorted(around), (close | self._changed) - {story_id}, sims)
         return Assignment(article.key, story_id, opened=story_id in self._created, link=best,
                           merged=sorted(set(self._dropped) - self._created))
@@ -233,9 +235,9 @@ class OnlineClusterer:
         story = self.stories[story_id]
         if not 2 <= story.size <= self.largest_regroup or set(article.languages) & set(story.languages):
             return False
-        members = self._members.get(story_id)
+        members, judge = self._members.get(story_id), self.weights.judging(article)
         return members is not None and any(
-            r.within_window and r.score >= self.weights.threshold for r in links(members, article, self.weights))
+            r.within_window and r.score >= judge.threshold for r in links(members, article, judge))
 
     # -- strays -------------------------------------------------------------------------
 
@@ -258,7 +260,7 @@ class OnlineClusterer:
             if story.key in judged and (story.headline_only or (
                     story.size <= _LARGEST_STRAY and 2 * story.size <= max(sizes))):
                 scores = np.array([-np.inf if other is story or other.headline_only or not r.within_window
-                                   else r.score for other, r in zip(pool, links(pool, story, self.weights))])
+                                   else r.score for other, r in zip(pool, links(pool, story, self.weights.judging(story)))])
                 if self._home(story, scores, sizes) is not None:
                     hopeful.append(story)
         if not hopeful:
@@ -284,7 +286,7 @@ class OnlineClusterer:
         """Where ``story`` goes among stories scored ``scores`` with it: a story of
         headlines alone follows (``follow_home``), any other is judged as a stray."""
         if story.headline_only:
-            return follow_home(scores, self.weights)
+            return follow_home(scores, self.weights.for_headlines)
         if self.weights.stray_reach <= 0:
             return None
         return stray_home(scores, sizes, self.weights, story.size)
@@ -334,8 +336,8 @@ class OnlineClusterer:
 
     def _candidates(self, article: Group, sims: np.ndarray, rows: np.ndarray | None = None
                     ) -> list[tuple[str, Link]]:
-        """The nearest stories by centroid and by terms, scored exactly, best first, within
-        the window; ``sims`` are the article's cosines with the centroids of ``rows`` (all
+        """The nearest stories by centroid and by terms, scored exactly (by the weights that
+        judge the article, ``Weights.judging``), best first, within the window; ``sims`` are the article's cosines with the centroids of ``rows`` (all
         rows when None), changed in place."""
         allowed = self._in_window(article, len(self._keys))
         within = allowed if rows is None else allowed[rows]
@@ -346,7 +348,7 @@ class OnlineClusterer:
             nearest = rows[nearest]
         by_terms = self._terms.search(article.lexical, self.candidates, lambda row: allowed[row])
         keys = sorted({self._keys[row] for row in (*nearest.tolist(), *by_terms)} - {None})
-        scored = list(zip(keys, links([self.stories[key] for key in keys], article, self.weights)))
+        scored = list(zip(keys, links([self.stories[key] for key in keys], article, self.weights.judging(article))))
         scored.sort(key=lambda item: (-item[1].score, item[0]))
         return scored
 

@@ -125,12 +125,12 @@ def _follow(groups: list[list[int] | None], followers: np.ndarray, pairs: np.nda
         mine = groups[f]
         values = np.stack([pairs[:, mine][:, :, groups[i]].sum(axis=(1, 2)) / (len(mine) * len(groups[i]))
                            for i in leaders], axis=1)
-        scores = weights.scores(_signals(values))
+        scores = weights.for_headlines.scores(_signals(values))
         own = [a.first for a in (articles[j] for j in mine) if a.first is not None]
         for k, spread in enumerate(days):  # out of the window: out of reach
             if own and spread and max(min(own) - max(spread), min(spread) - max(own)) > weights.window_days:
                 scores[k] = -np.inf
-        home = follow_home(scores, weights)
+        home = follow_home(scores, weights.for_headlines)
         if home is not None:
             moves[f] = leaders[home]
     for f, home in moves.items():

@@ -13,7 +13,8 @@ TOP_OUTLETS = 20
 def collect_stats(conn: sqlite3.Connection, location: str) -> dict[str, Any]:
     """Counts and breakdowns; every value is JSON-ready.
 
-    Keys: ``db``, ``size_bytes``, ``articles``, ``raw_documents``, ``rejections`` (distinct
+    Keys: ``db``, ``size_bytes``, ``articles``, ``headline_only`` (articles whose page held
+    a headline and no text, as featurised), ``raw_documents``, ``rejections`` (distinct
     inputs), ``rejection_events`` (times seen in all), ``ingest_runs``, ``outlets`` (the
     top 20, name -> articles), ``outlet_count``, ``languages`` (code -> articles, ``null``
     language left out), ``published`` (``{"first", "last"}``), ``removals`` (reason ->
@@ -24,6 +25,7 @@ def collect_stats(conn: sqlite3.Connection, location: str) -> dict[str, Any]:
         "db": location,
         "size_bytes": database_size(location, conn),
         "articles": _scalar(conn, "SELECT COUNT(*) FROM articles"),
+        "headline_only": _scalar(conn, "SELECT COUNT(*) FROM features WHERE headline_only = 1"),
         "raw_documents": _scalar(conn, "SELECT COUNT(*) FROM raw_documents"),
         "rejections": _scalar(conn, "SELECT COUNT(*) FROM rejections"),
         "rejection_events": _scalar(conn, "SELECT COALESCE(SUM(times), 0) FROM rejections"),
