@@ -174,6 +174,24 @@ def test_a_page_with_a_headline_but_no_article_text_is_a_headline_only_article()
     assert not _clean("\n\n".join(BODY_EN)).headline_only
 
 
+def test_an_html_page_with_a_headline_and_no_body_is_a_headline_only_article(caplog):
+    """An HTML page with nothing in it under a real headline (given, or in its ``<title>``)
+    is a headline-only article, and one with nothing at all is rejected with one reason: the
+    HTML readers' failures on an empty document put no error in the log (trafilatura logged
+    three, readability a traceback)."""
+    headline = "Ferry captain charged after Harbour Point collision"
+    with caplog.at_level("DEBUG"):
+        given = extract_article(RawDocument(origin="e.html", body=" ", kind="html", hints={"title": headline}))
+        titled = extract_article(RawDocument(origin="t.html", kind="html", body=(
+            f"<html><head><title>{headline.replace('after', '&amp;')}</title></head><body></body></html>")))
+        empty = extract_article(RawDocument(origin="c.html", body="<!-- nothing -->", kind="html"))
+    assert isinstance(given, Article) and given.headline_only and given.title == headline
+    assert isinstance(titled, Article) and titled.headline_only
+    assert titled.title == "Ferry captain charged & Harbour Point collision"
+    assert isinstance(empty, Rejected) and empty.reason == "HTML page has no article text"
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL") or r.exc_info]
+
+
 def test_only_boilerplate_is_rejected():
     result = extract_article(RawDocument(origin="x", body="Share on Facebook\nRemind me later."))
     assert isinstance(result, Rejected) and result.stage == "extract"

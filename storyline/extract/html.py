@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import logging
 import re
+from html import unescape
 from dataclasses import dataclass, field
 
 import lxml.html
 import trafilatura
 
 logger = logging.getLogger(__name__)
+# Both readers log their own failures at ERROR, with a traceback from readability, on a page
+# with no markup left ("Document is empty"): noise over the one-line reason the ingest
+# report gives. Their failures are handled here, and logged as one debug line each.
+for _reader in ("trafilatura", "readability"):
+    logging.getLogger(_reader).setLevel(logging.CRITICAL)
 
+_TITLE = re.compile(r"<title[^>]*>([^<]{1,500})</title>", re.IGNORECASE)
 _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "li", "blockquote", "figcaption", "pre")
 
 
@@ -53,6 +60,8 @@ def _trafilatura(html: str) -> tuple[str, dict[str, str]]:
         value = getattr(doc, attr, None) if doc is not None else None
         if value:
             meta[key] = str(value).strip()
+    if "title" not in meta and (found := _TITLE.search(html)):  # a page with no body to read
+        meta["title"] = " ".join(unescape(found.group(1)).split())
     lang = re.search(r"<html[^>]*\blang=[\"']?([A-Za-z]{2,3})", html[:5000])
     if lang:
         meta["lang"] = lang.group(1).lower()
@@ -63,6 +72,7 @@ def _trafilatura(html: str) -> tuple[str, dict[str, str]]:
 def _readability_text(html: str) -> str:
     try:
         from readability import Document
+
 
         summary = Document(html).summary(html_partial=True)
     except Exception as exc:
