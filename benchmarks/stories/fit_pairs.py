@@ -72,25 +72,27 @@ def featurise(name: str, settings: dict):
             links = engine.story_builder.duplicates(unique)
             groups = engine.story_builder.features(unique)
             window = engine.story_builder.weights.window_days
-            titles = title_only(engine, dataset, articles)
+            titles = title_only(engine, [d.raw for d in dataset.docs], articles)
     gold = {d.raw.content_hash: d.cluster_id for d in dataset.docs}
     return {"dataset": dataset, "groups": groups, "links": links, "gold": gold,
             "window_days": window, "fold": folds(dataset), "titles": titles}
 
 
-def title_only(engine, dataset, articles: dict) -> dict:
+def title_only(engine, documents, articles: dict) -> dict:
     """Each article's title as a headline-only article of its own (its body dropped), stored
     beside the articles, as groups with the key of the article each came from. A headline
     over a paywall is an article whose body did not come; these are the headline model's
     training pairs beyond gva's real ones, in every set's languages. Headline-only articles
     are not counted in the document frequencies, so the articles' features stay as they were."""
-    origin = {}
-    for d in dataset.docs:
-        article = articles.get(d.raw.content_hash)
-        if article is not None and not article.headline_only:
-            origin.setdefault(d.raw.origin + "#title", article.article_id)
-    docs = [replace(d.raw, origin=d.raw.origin + "#title", body="") for d in dataset.docs
-            if d.raw.origin + "#title" in origin]
+    origin, docs = {}, []
+    for document in documents:
+        article = articles.get(document.content_hash)
+        if article is not None and not article.headline_only and article.title \
+                and document.origin + "#title" not in origin:
+            origin[document.origin + "#title"] = article.article_id
+            # the title as the article has it: cleaned, or the first line where no field gave one
+            docs.append(replace(document, origin=document.origin + "#title", body="",
+                                hints={**document.hints, "title": article.title}))
     engine.ingest_documents(docs)
     kept = {}
     for doc in docs:
@@ -111,14 +113,20 @@ def folds(dataset) -> dict[str, int]:
             for story, topic in topic_of.items()}
 
 
-def semeval_cross_language_pairs(settings: dict) -> tuple[np.ndarray, np.ndarray]:
+def semeval_cross_language_pairs(settings: dict):
+    """Features and labels of SemEval's cross-language pairs, for the pair model; and of
+    the same pairs with either side's title alone (``title_only``) against the other
+    side's article, for the headline model, which otherwise sees only meantime's
+    translations across languages."""
     pairs = [p for p in load_pairs(DATA / "semeval2022_t8" / "pairs.jsonl") if not p.same_language]
     with tempfile.TemporaryDirectory() as folder:
         with Engine(db=str(Path(folder) / "pairs.db"), cluster=False, **settings) as engine:
-            engine.ingest_documents([d for p in pairs for d in (p.first, p.second)])
-            ids = sorted({d.content_hash for p in pairs for d in (p.first, p.second)})
-            articles = [a for a in (engine.store.article(i) for i in ids) if a and not a.headline_only]
-            groups = {g.key: g for g in engine.story_builder.features(articles)}
+            documents = list({d.content_hash: d for p in pairs for d in (p.first, p.second)}.values())
+            engine.ingest_documents(documents)
+            articles = {a.article_id: a for a in (engine.store.article(d.content_hash) for d in documents)
+                        if a and not a.headline_only}
+            groups = {g.key: g for g in engine.story_builder.features(list(articles.values()))}
+            titles = {source: group for group, source in title_only(engine, documents, articles).values()}
     kept = [p for p in pairs if p.first.content_hash in groups and p.second.content_hash in groups]
 
     def dated(group, pair):  # the annotators' "same time" as one day for both (see above)
@@ -128,7 +136,12 @@ def semeval_cross_language_pairs(settings: dict) -> tuple[np.ndarray, np.ndarray
     x = np.array([features(signals(dated(groups[p.first.content_hash], p),
                                    dated(groups[p.second.content_hash], p), TIME_SCALE_DAYS))
                   for p in kept])
-    return x, np.array([p.overall <= 2.5 for p in kept], dtype=float)
+    sides = [(p, titles[a.content_hash], groups[b.content_hash]) for p in kept
+             for a, b in ((p.first, p.second), (p.second, p.first)) if a.content_hash in titles]
+    headlines = np.array([features(signals(dated(title, p), dated(other, p), TIME_SCALE_DAYS))
+                          for p, title, other in sides])
+    return ((x, np.array([p.overall <= 2.5 for p in kept], dtype=float)),
+            (headlines, np.array([p.overall <= 2.5 for p, _, _ in sides], dtype=float)))
 
 
 def training_pairs(prepared: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -201,15 +214,16 @@ def _weights_of(w: np.ndarray) -> dict:
 
 def fit_both(pairs: dict, headlines: dict, semeval, keep=lambda name, f: np.ones(len(f), bool)) -> dict:
     """The article pairs' model and the headline model, fitted on the pairs ``keep`` keeps
-    (by set name and fold); each set weighs the same in each fit, as SemEval does in the first."""
+    (by set name and fold) and SemEval's (``semeval_cross_language_pairs``); each set and
+    SemEval weigh the same in each fit."""
     def parts(found):
         return [(x[keep(name, f)], y[keep(name, f)]) for name, (x, y, f, *_) in found.items()
                 if keep(name, f).any()]
     # the headline model weighs the signals alone: with the products too, gva clustered by
     # a model fitted on the other sets went from 0.746 to 0.736 (held-out topics: 0.777 both)
-    signals_only = fit([(x[:, :len(SIGNALS)], y) for x, y in parts(headlines)])
+    signals_only = fit([(x[:, :len(SIGNALS)], y) for x, y in parts(headlines) + [semeval[1]]])
     headline = np.r_[signals_only[:-1], np.zeros(len(FEATURES) - len(SIGNALS)), signals_only[-1:]]
-    return as_model(fit(parts(pairs) + [semeval]), headline)
+    return as_model(fit(parts(pairs) + [semeval[0]]), headline)
 
 
 def batch_scores(prepared: dict, model: dict, fold: int | None = None):
@@ -279,8 +293,9 @@ def report(prepared: dict, pairs: dict, headlines: dict, semeval, everything: di
              "A second one, the headline model, scores a headline-only article (a page whose "
              "body did not come) against a story: it is fitted the same way on the pairs of "
              "gva's real headline-only pages and of every article's title taken alone "
-             "(its body dropped), each with the articles batch clustering finds for it. It weighs "
-             "the signals alone, no products.", "",
+             "(its body dropped), each with the articles batch clustering finds for it, and SemEval's "
+             "cross-language pairs with either side's title alone. It weighs the signals alone, "
+             "no products.", "",
              "| feature | weight | headline model |", "|---|---:|---:|"]
     headline = everything["headline"]["weights"]
     lines += [f"| {name} | {weight:.3f} | " + (f"{headline[name]:.3f} |" if name in headline else "— |")

@@ -129,8 +129,10 @@ class Weights:
         A title against whole articles has a low TF-IDF cosine and few names even when both
         tell one story, and the article pairs' model reads those as another story: of gva's
         222 headline-only pages, batch clustering placed 56 (45 in the right story) with it
-        and 78 (67) with the headline model; gva's held-out F1 went from 0.765 to 0.777
-        (benchmarks/stories/fit.md, where the headline model is fitted and checked)."""
+        and 67 (59) with the headline model, and of the demo corpus's 39 titles taken alone
+        13 and 29 (none in a wrong story); gva's held-out F1 went from 0.765 to 0.776
+        (benchmarks/stories/fit.md, where the headline model is fitted and checked, and
+        benchmarks/results/demo_titles.md)."""
         return self.for_headlines if group.headline_only else self
 
     @cached_property
@@ -382,7 +384,7 @@ def follow_home(scores: np.ndarray, weights: Weights) -> int | None:
     cannot tie two stories together. On gva, 222 of 3,148 pages are headlines (over a
     paywall or a sign-in form, or with no text at all): following this rule they took
     pairwise F1 from 0.741 to 0.758 in batch (precision 0.843 -> 0.839, recall 0.660 ->
-    0.691) scored by the article pairs' model, and to 0.769 scored by the headline model
+    0.691) scored by the article pairs' model, and to 0.766 scored by the headline model
     (``Weights.judging``), whose scores and threshold ``weights`` then are."""
     if not len(scores):
         return None

@@ -142,8 +142,8 @@ class OnlineClusterer:
         forced = sorted(s for s in {self.resolve(s) for s in linked_stories} if s in self.stories)
         count = len(self._keys)
         sims = self._matrix[:count] @ article.centroid.astype("float32") if count else np.empty(0)
+        judge = self.weights.judging(article)  # the headline model for a headline-only article
         scored = self._candidates(article, sims) if count else []  # scored by ``judge``
-        judge = self.weights.judging(article)
         # a story of headlines alone is no place to go: it follows one (``follow_home``)
         leaders = [(s, r) for s, r in scored if not self.stories[s].headline_only]
         self._created, self._changed, self._dropped = set(), set(), []  # this assignment's
@@ -259,8 +259,9 @@ class OnlineClusterer:
         for story in pool:
             if story.key in judged and (story.headline_only or (
                     story.size <= _LARGEST_STRAY and 2 * story.size <= max(sizes))):
+                found = links(pool, story, self.weights.judging(story))
                 scores = np.array([-np.inf if other is story or other.headline_only or not r.within_window
-                                   else r.score for other, r in zip(pool, links(pool, story, self.weights.judging(story)))])
+                                   else r.score for other, r in zip(pool, found)])
                 if self._home(story, scores, sizes) is not None:
                     hopeful.append(story)
         if not hopeful:
@@ -337,8 +338,9 @@ class OnlineClusterer:
     def _candidates(self, article: Group, sims: np.ndarray, rows: np.ndarray | None = None
                     ) -> list[tuple[str, Link]]:
         """The nearest stories by centroid and by terms, scored exactly (by the weights that
-        judge the article, ``Weights.judging``), best first, within the window; ``sims`` are the article's cosines with the centroids of ``rows`` (all
-        rows when None), changed in place."""
+        judge the article, ``Weights.judging``), best first, within the window; ``sims`` are
+        the article's cosines with the centroids of ``rows`` (all rows when None), changed
+        in place."""
         allowed = self._in_window(article, len(self._keys))
         within = allowed if rows is None else allowed[rows]
         sims[~within] = -np.inf
