@@ -112,7 +112,8 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
 def _follow(groups: list[list[int] | None], followers: np.ndarray, pairs: np.ndarray,
             articles: Sequence[Group], weights: Weights) -> None:
     """Each headline-only group joins the group ``linkage.follow_home`` names for it among
-    the others (``pairs``: the signal sums of every two articles), all decided first."""
+    the others (``pairs``: the signal sums of every two articles), scored by the headline
+    model (``Weights.for_headlines``), all decided first."""
     if not len(followers):
         return
     following = set(followers.tolist())
