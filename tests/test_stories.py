@@ -468,7 +468,7 @@ def test_a_title_alone_follows_its_own_event_in_every_language_or_stands_alone(t
     beside the demo's articles, batch clustered: none joins another event's story, and most
     follow their own, in English and in the other languages alike (29 of 39 with the bundled
     headline model, 13 with the article pairs' model; benchmarks/stories/demo_titles.py)."""
-    from dataclasses import replace
+    from storyline.eval import title_alone
 
     docs = _demo_documents()
     with Engine(db=str(tmp_path / "titles.db"), cluster=False, cards=False) as engine:
@@ -479,8 +479,7 @@ def test_a_title_alone_follows_its_own_event_in_every_language_or_stands_alone(t
             if article is None:  # a record the demo holds twice
                 continue
             event[article.article_id] = _gold_event(doc)[0]
-            title = replace(doc, origin=doc.origin + "#title", body="", kind="text",
-                            hints={**doc.hints, "title": article.title})
+            title = title_alone(doc, article.title)
             titles[title.content_hash] = (event[article.article_id], article.language)
             alone.append(title)
         engine.ingest_documents(alone)  # titles under four words are rejected, not headlines

@@ -22,13 +22,13 @@ import argparse
 import json
 import tempfile
 from collections import Counter
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from storyline import Engine
 from storyline.cluster import pair_model
 from storyline.engine import demo_corpus_path
+from storyline.eval import title_alone
 from storyline.sources import read_sources
 from storyline.types import RawDocument
 
@@ -70,8 +70,7 @@ def placements(model_path: str) -> Counter:
                     continue
                 event[article.article_id] = event_of(doc, gold)
                 if article.title:
-                    title = replace(doc, origin=doc.origin + "#title", body="", kind="text",
-                                    hints={**doc.hints, "title": article.title})
+                    title = title_alone(doc, article.title)
                     titles.setdefault(title.content_hash, (title, event[article.article_id]))
             engine.ingest_documents([title for title, _ in titles.values()])
             engine.cluster()

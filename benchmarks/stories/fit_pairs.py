@@ -55,7 +55,7 @@ from storyline import Engine
 from storyline.cluster import (FEATURES, SIGNALS, Weights, candidate_pairs, cluster_groups, features,
                                signals)
 from storyline.cluster import pair_model
-from storyline.eval import load_cluster_dataset, load_pairs, pairwise
+from storyline.eval import load_cluster_dataset, load_pairs, pairwise, title_alone
 from storyline.eval.metrics import PRF
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,8 +98,7 @@ def title_only(engine, documents, articles: dict) -> dict:
                 and document.origin + "#title" not in origin:
             origin[document.origin + "#title"] = article.article_id
             # the title as the article has it: cleaned, or the first line where no field gave one
-            docs.append(replace(document, origin=document.origin + "#title", body="",
-                                hints={**document.hints, "title": article.title}))
+            docs.append(title_alone(document, article.title))
     engine.ingest_documents(docs)
     kept = {}
     for doc in docs:

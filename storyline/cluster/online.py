@@ -350,7 +350,8 @@ class OnlineClusterer:
             nearest = rows[nearest]
         by_terms = self._terms.search(article.lexical, self.candidates, lambda row: allowed[row])
         keys = sorted({self._keys[row] for row in (*nearest.tolist(), *by_terms)} - {None})
-        scored = list(zip(keys, links([self.stories[key] for key in keys], article, self.weights.judging(article))))
+        judge = self.weights.judging(article)
+        scored = list(zip(keys, links([self.stories[key] for key in keys], article, judge)))
         scored.sort(key=lambda item: (-item[1].score, item[0]))
         return scored
 

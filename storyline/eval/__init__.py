@@ -16,6 +16,7 @@ from storyline.eval.datasets import (
     load_cluster_docs,
     load_pair_dataset,
     load_pairs,
+    title_alone,
 )
 from storyline.eval.metrics import (
     PRF,
@@ -29,6 +30,7 @@ from storyline.eval.metrics import (
 )
 
 __all__ = [
+    "title_alone",
     "PRF",
     "pairwise",
     "bcubed",

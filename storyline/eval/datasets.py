@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Mapping
 
@@ -169,6 +169,15 @@ def _optional_str(obj: dict, key: str) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def title_alone(doc: RawDocument, title: str) -> RawDocument:
+    """``doc`` with its body dropped and ``title`` as its title (``origin`` + "#title"): what
+    a page behind a paywall gives, made from any article, so that the pipeline keeps it as
+    a headline-only article. The headline model's training pairs and the demo-titles check
+    are made of these (benchmarks/stories/fit_pairs.py, demo_titles.py)."""
+    return replace(doc, origin=doc.origin + "#title", body="", kind="text",
+                   hints={**doc.hints, "title": title})
 
 
 def _raw(origin: str, body: str, hints: dict[str, str | None]) -> RawDocument:

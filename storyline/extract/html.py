@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from html import unescape
 from dataclasses import dataclass, field
+from html import unescape
 
 import lxml.html
 import trafilatura
@@ -72,7 +72,6 @@ def _trafilatura(html: str) -> tuple[str, dict[str, str]]:
 def _readability_text(html: str) -> str:
     try:
         from readability import Document
-
 
         summary = Document(html).summary(html_partial=True)
     except Exception as exc:

@@ -22,9 +22,10 @@ from .story_read import links_within, duplicate_groups
 #: Listing orders: the story store's, and ``rank`` (recency plus coverage, see m004_search).
 LISTING_ORDER_BY = {"rank": "rank DESC, story_id", **STORY_ORDER_BY}
 
+#: Whether article ``a`` is headline-only, read from its features (the text is a long read).
+HEADLINE_ONLY = "(SELECT f.headline_only FROM features AS f WHERE f.article_id = a.article_id)"
 _HEAD_COLUMNS = ("a.article_id, a.title, a.subtitle, a.outlet, a.language, a.published, "
-                 "a.url, a.wire_agencies, m.story_id, "
-                 "(SELECT f.headline_only FROM features AS f WHERE f.article_id = a.article_id)")
+                 f"a.url, a.wire_agencies, m.story_id, {HEADLINE_ONLY}")
 # The headline is the story card's when there is one, else the title of the story's first
 # published article (its lead; the order the members index answers without reading rows).
 _LEADS = """
@@ -205,7 +206,6 @@ def _heads(conn: sqlite3.Connection, article_ids: Iterable[str]) -> list[Article
         for row in conn.execute(
                 f"SELECT {_HEAD_COLUMNS} FROM articles AS a LEFT JOIN story_members AS m "
                 f"ON m.article_id = a.article_id WHERE a.article_id IN ({marks(chunk)})", chunk):
-            # (the flag is read from the features: the text itself is a long read)
             heads.append(ArticleHead(*row[:7], wire_agencies=tuple(json.loads(row[7])),
                                      story_id=row[8], headline_only=bool(row[9])))
     return heads

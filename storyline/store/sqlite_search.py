@@ -16,6 +16,7 @@ from typing import Callable
 
 from .filters import ArticleFilter, StoryFilter, check_page
 from .pages import ArticleHead, ArticleHit, Changes, SearchResults, Snippet, StoryHit
+from .sqlite_pages import HEADLINE_ONLY
 
 #: Marks FTS5 puts around matches (STX, ETX), removed again by ``split_marked``.
 _OPEN, _CLOSE = "\x02", "\x03"
@@ -24,15 +25,15 @@ _TERMS = re.compile(r'"([^"]*)"?|(\S+)')
 _TOKEN = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
 
-_ARTICLE_HITS = """
+_ARTICLE_HITS = f"""
 SELECT a.article_id, a.title, a.subtitle, a.outlet, a.language, a.published, a.url,
        a.wire_agencies, m.story_id,
-       (SELECT f.headline_only FROM features AS f WHERE f.article_id = a.article_id) AS headline_only,
+       {HEADLINE_ONLY} AS headline_only,
        highlight(articles_fts, 0, char(2), char(3)) AS marked_title,
        snippet(articles_fts, 2, char(2), char(3), '…', 24) AS marked_text
 FROM articles_fts JOIN articles AS a ON a.rowid = articles_fts.rowid
 LEFT JOIN story_members AS m ON m.article_id = a.article_id
-WHERE articles_fts MATCH ? {filters}
+WHERE articles_fts MATCH ? {{filters}}
 ORDER BY articles_fts.rank LIMIT ? OFFSET ?
 """
 _COUNT_HITS = """
