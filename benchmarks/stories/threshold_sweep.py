@@ -75,7 +75,10 @@ def main() -> None:
     unknown = [s for s in sets if not (DATA / s / "docs.jsonl").is_file()]
     if unknown:
         parser.error(f"no docs.jsonl for {', '.join(unknown)} under {DATA}")
-    offsets = sorted(float(o) for o in args.offsets.split(","))
+    try:
+        offsets = sorted(float(o) for o in args.offsets.split(","))
+    except ValueError:
+        parser.error(f"--offsets takes numbers separated by commas, got {args.offsets!r}")
     command = "python benchmarks/stories/threshold_sweep.py" + (
         f" --sets {args.sets}" if args.sets != parser.get_default("sets") else "") + (
         f" --offsets {args.offsets}" if args.offsets != parser.get_default("offsets") else "")
