@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 from .errors import StorylineError, UserError
 from .extract import Prepared, finish, prepare
+from .extract.furniture import headlines_differ
 from .settings import load_settings
 from .sources import FieldMapping, read_sources
 from .sources.fields import record_to_document
@@ -173,12 +174,14 @@ class Engine:
             result = _guarded(doc.origin, prepare, doc, boilerplate_max_chars=longest)
             (rejected if isinstance(result, Rejected) else prepared).append(result)
         boilerplate, stale = self._learn(prepared)
+        furniture = self._furniture(prepared)
         pairs = []
         for item in prepared:
             article = _guarded(item.doc.origin, finish, item,
                                boilerplate.get(item.outlet or "", frozenset()),
                                boilerplate_max_chars=longest,
-                               keep_headlines=self.settings["keep_headlines"])
+                               keep_headlines=self.settings["keep_headlines"],
+                               furniture=furniture.get(item.doc.content_hash))
             if isinstance(article, Rejected):
                 rejected.append(article)
             else:
@@ -208,14 +211,47 @@ class Engine:
         minimum = self.settings["boilerplate_min_articles"]
         # each outlet among its own keys: small lookups, all in one read
         known = self.store.boilerplate_keys_each(by_outlet, minimum)
+        # the whole text's key too, for ``_furniture`` (never counted as a paragraph)
         self.store.record_paragraphs((p.outlet, key, p.doc.content_hash)
-                                     for p in prepared if p.outlet for key in p.keys)
+                                     for p in prepared if p.outlet
+                                     for key in (*p.keys, *filter(None, [p.body_key])))
         learned = self.store.boilerplate_keys_each(by_outlet, minimum)
         stale: set[str] = set()
         for outlet in by_outlet:
             if learned[outlet] - known[outlet]:
                 stale.update(self.store.articles_with_keys(outlet, learned[outlet] - known[outlet]))
         return learned, stale
+
+    def _furniture(self, prepared: list[Prepared]) -> dict[str, str]:
+        """Why each of this batch's documents that its outlet also printed, word for word,
+        under another headline (``extract.furniture``) has no article text, by id. Runs
+        after ``_learn`` has recorded the batch's body keys. An article stored earlier with
+        that text keeps it: its features were computed for it (as in ``_clean_again``)."""
+        by_outlet: dict[str, dict[str, list[Prepared]]] = {}
+        for item in prepared:
+            if item.outlet and item.body_key:
+                by_outlet.setdefault(item.outlet, {}).setdefault(item.body_key, []).append(item)
+        reasons: dict[str, str] = {}
+        for outlet, holders_of in self.store.key_holders(by_outlet).items():
+            bodies = by_outlet[outlet]
+            for key, holders in holders_of.items():
+                if len(holders) < 2:
+                    continue
+                titles = {item.doc.content_hash: item.fields.get("title") for item in bodies[key]}
+                for article_id in sorted(holders - titles.keys()):
+                    stored = self.store.article(article_id)
+                    if stored is not None:  # None: rejected after its text was recorded
+                        titles[article_id] = stored.title
+                for item in bodies[key]:
+                    own = titles[item.doc.content_hash]
+                    other = next((title for article_id, title in sorted(titles.items())
+                                  if article_id != item.doc.content_hash
+                                  and headlines_differ(own, title)), None)
+                    if other is not None:
+                        reasons[item.doc.content_hash] = (
+                            f"{outlet} printed the same text under another headline "
+                            f"({other!r}): page furniture, not the article")
+        return reasons
 
     def _reclean_stale(self, article_ids: Iterable[str]) -> int:
         """Clean again the articles stored before their outlet's boilerplate was known."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from storyline.extract import extract_article, finish, prepare
+from storyline.extract.furniture import body_key, headlines_differ
 from storyline.extract.metadata import (date_from_url, headline, is_date_stamp, normalise_date,
                                        outlet_from_url, outlet_words, tidy_url)
 from storyline.extract.paragraphs import normalise, paragraph_key, split_paragraphs
@@ -303,3 +304,21 @@ def test_cleaning_never_raises_and_removals_index_the_text(text):
     if isinstance(result, Article):
         for removal in result.removals:
             assert result.extracted[removal.start:removal.end] == removal.text
+
+
+def test_headlines_differ_when_they_share_little_and_not_when_one_was_edited():
+    assert headlines_differ("Four teens shot after party in St. Louis",
+                            "St. Louis woman killed, 3 wounded by gunfire in park")
+    assert not headlines_differ("Man shot on Main Street in Kalder",
+                                "Man shot on Main Street in Kalder dies in hospital")
+    assert not headlines_differ("Man shot on Main Street in Kalder - WAFF-TV: News, Weather",
+                                "MAN SHOT ON MAIN STREET IN KALDER")
+    assert not headlines_differ("Sign in", "Fire at the old paper mill destroys two warehouses")
+    assert not headlines_differ(None, "Fire at the old paper mill destroys two warehouses")
+    # the whole text's key: the headline line left out, spacing and case ignored
+    text = "Fire at the mill\nThe old mill burned down.\nNo one was hurt."
+    same = "The old  mill burned down.\nno one was hurt."
+    assert body_key(text, split_paragraphs(text), "Fire at the mill") == body_key(
+        same, split_paragraphs(same), "Another headline")
+    assert body_key(text, split_paragraphs(text), None) != body_key(same, split_paragraphs(same), None)
+    assert body_key("", [], "Fire at the mill") is None

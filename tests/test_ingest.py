@@ -202,6 +202,71 @@ def test_outlet_boilerplate_is_learned_and_earlier_articles_are_recleaned(tmp_pa
         assert [r.reason for r in article.removals if r.text == footer] == ["outlet-boilerplate"]
 
 
+# An outlet's sign-up box, long enough that no rule for short texts catches it, and naming
+# the harbour and the council like the headlines it was crawled under.
+FURNITURE = ("Sign up for the Kalder Courier morning briefing and never miss a story about the "
+             "harbour, the council, the ferries and the people of Kalder. " * 6).strip()
+
+
+def _courier(records: list[tuple[str, str, str]], path: Path) -> Path:
+    path.write_text("\n".join(json.dumps({"title": title, "source": outlet, "text": text})
+                              for outlet, title, text in records) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_outlets_same_text_under_two_different_headlines_is_page_furniture(tmp_path):
+    """One outlet printing one text under two headlines that share little has written it
+    for neither (``extract.furniture``): both pages are kept by their headlines, and they are
+    not copies of each other. The same text under an edited headline, or from another outlet,
+    is a copy as before."""
+    report_text = ("The Kalder harbour council approved higher berth fees on Tuesday after a "
+                   "four-hour debate.\nShipping firms said they would pass the cost on.")
+    export = _courier([
+        ("Kalder Courier", "Harbour council approves the new ferry timetable", FURNITURE),
+        ("Kalder Courier", "Fire at the old paper mill destroys two warehouses", FURNITURE),
+        ("Vesna Herald", "Kalder harbour council approves the new ferry timetable", FURNITURE),
+        ("Kalder Courier", "Harbour council raises berth fees after long debate", report_text),
+        ("Kalder Courier", "Harbour council raises berth fees after a long debate", report_text),
+    ], tmp_path / "courier.jsonl")
+    with Engine(db=str(tmp_path / "f.db")) as engine:
+        report = engine.ingest([str(export)])
+        by_title = {a.title: a for a in engine.articles(limit=10)}
+        assert report.added == 5 and not report.rejected
+        furniture = [by_title["Harbour council approves the new ferry timetable"],
+                     by_title["Fire at the old paper mill destroys two warehouses"]]
+        assert all(a.headline_only and a.text == "" for a in furniture)
+        assert all(any(r.reason == "no-article-text" for r in a.removals) for a in furniture)
+        assert by_title["Kalder harbour council approves the new ferry timetable"].text == FURNITURE
+        fees = [by_title["Harbour council raises berth fees after long debate"],
+                by_title["Harbour council raises berth fees after a long debate"]]
+        assert all(a.paragraphs == report_text.split("\n") for a in fees)
+        stories = engine.store.story_of(a.article_id for a in by_title.values())
+        story = engine.story(stories[fees[0].article_id])
+        assert {a.article_id for a in fees} in [set(g) for g in story.duplicate_groups]
+        assert stories[furniture[0].article_id] != stories[furniture[1].article_id]
+        assert engine.ingest([str(export)]).added == 0  # again: a no-op
+    with Engine(db=str(tmp_path / "strict.db"), keep_headlines=False) as engine:
+        rejected = engine.ingest([str(export)]).rejected
+    assert len(rejected) == 2 and all(
+        "Kalder Courier printed the same text under another headline" in r.reason
+        and "page furniture" in r.reason for r in rejected)
+
+
+def test_page_furniture_found_in_a_later_batch_takes_the_text_of_the_later_page_only(tmp_path):
+    """The earlier page keeps its text: its features were computed for it, as when an
+    outlet's boilerplate is learned after a page that becomes headline-only by it."""
+    export = _courier([
+        ("Kalder Courier", "Harbour council approves the new ferry timetable", FURNITURE),
+        ("Kalder Courier", "Fire at the old paper mill destroys two warehouses", FURNITURE),
+    ], tmp_path / "courier.jsonl")
+    with Engine(db=str(tmp_path / "f.db"), batch_size=1) as engine:
+        engine.ingest([str(export)])
+        first, second = sorted(engine.articles(limit=10), key=lambda a: a.title != (
+            "Harbour council approves the new ferry timetable"))
+    assert first.text == FURNITURE and not first.headline_only
+    assert second.headline_only
+
+
 def test_a_record_with_a_broken_url_and_a_file_of_control_characters(tmp_path):
     """A URL that cannot be split costs the record only its outlet, not the batch; a file
     of control characters is rejected with its reason."""

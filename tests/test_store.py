@@ -183,6 +183,10 @@ def test_boilerplate_keys_threshold_and_candidates(fresh_store):
     limited = fresh_store.boilerplate_keys(["El País"], 2, keys=["newsletter", "other"])
     assert limited == {"El País": frozenset({"newsletter"})}
     assert fresh_store.articles_with_keys("El País", ["newsletter"]) == ["a0", "a1"]
+    holders = fresh_store.key_holders({"El País": ["newsletter", "other"], "Reuters": ["donate"],
+                                       "Nobody": ["donate"]})
+    assert holders == {"El País": {"newsletter": {"a0", "a1"}}, "Reuters": {"donate": {"r1"}},
+                       "Nobody": {}}
 
 
 def test_boilerplate_queries_read_one_outlet_through_the_primary_key(fresh_store):

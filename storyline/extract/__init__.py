@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..types import Article, RawDocument, Rejected, Removal
 from .clean import Cleaned, clean_paragraphs
+from .furniture import body_key
 from .html import html_main_text
 from .language import article_languages
 from .metadata import (date_from_url, date_in_text, headline, is_date_stamp, normalise_date,
@@ -42,6 +43,7 @@ class Prepared:
     header: tuple[Span, ...] = ()
     outlet: str | None = None  # the name boilerplate is learned under
     keys: tuple[str, ...] = field(default=())  # paragraph keys of short paragraphs
+    body_key: str | None = None  # key of the whole text (``furniture.body_key``)
 
 
 def prepare(doc: RawDocument, *, boilerplate_max_chars: int = 400) -> Prepared | Rejected:
@@ -76,7 +78,8 @@ def prepare(doc: RawDocument, *, boilerplate_max_chars: int = 400) -> Prepared |
         outlet = outlet_from_text([(r.reason, r.text) for r in probe.removals])
     keys = tuple(paragraph_key(s.of(text)) for s in spans
                  if s.end - s.start <= boilerplate_max_chars)
-    return Prepared(doc, text, tuple(spans), fields, sources, tuple(removed), outlet, keys)
+    return Prepared(doc, text, tuple(spans), fields, sources, tuple(removed), outlet, keys,
+                    body_key(text, spans, fields.get("title")))
 
 
 def _merge_fields(hints, page_meta, header) -> tuple[dict[str, str], dict[str, str]]:
@@ -90,14 +93,18 @@ def _merge_fields(hints, page_meta, header) -> tuple[dict[str, str], dict[str, s
 
 
 def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
-           boilerplate_max_chars: int = 400, keep_headlines: bool = True) -> Article | Rejected:
+           boilerplate_max_chars: int = 400, keep_headlines: bool = True,
+           furniture: str | None = None) -> Article | Rejected:
     """Clean a prepared document and gather its metadata into an Article.
 
     A page whose body is missing (nothing left after cleaning, or a text that never
     mentions the headline: a paywall, a sign-in form) is kept as a headline-only article
     when ``keep_headlines`` and its title is a real headline (``_is_headline``): the
     outlet did report the story, and the story engine lets such an article follow the
-    story its headline matches (``cluster.linkage.follow_home``). Otherwise it is rejected."""
+    story its headline matches (``cluster.linkage.follow_home``). Otherwise it is rejected.
+    ``furniture`` says why the whole text is the page's furniture rather than the article
+    (the engine knows it from the outlet's other pages: ``extract.furniture``); the body
+    is then missing too."""
     doc, text, fields = prepared.doc, prepared.text, prepared.fields
     cleaned = clean_paragraphs(text, list(prepared.spans), title=fields.get("title"),
                                subtitle=fields.get("subtitle"), boilerplate=boilerplate,
@@ -115,6 +122,8 @@ def finish(prepared: Prepared, boilerplate: frozenset[str] = frozenset(), *,
     elif _unrelated_to_title(fields.get("title"), body):
         missing = ("the text shares no word with the title: probably a widget, an error page "
                    "or another story rather than the article")
+    elif furniture:
+        missing = furniture
     removals = [Removal(s.start, s.end, "metadata-header", s.of(text)) for s in prepared.header]
     removals = sorted(removals + cleaned.removals, key=lambda r: r.start)
     outlet, outlet_source = _outlet(prepared, cleaned)

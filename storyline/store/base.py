@@ -98,6 +98,12 @@ class Store(ABC):
         """Ids of the articles of ``outlet`` that contain any of the paragraph ``keys``."""
 
     @abstractmethod
+    def key_holders(self, keys: Mapping[str, Iterable[str]]) -> dict[str, dict[str, set[str]]]:
+        """Per outlet, for each of its candidate ``keys`` that was seen, the ids of the
+        documents recorded with it (``record_paragraphs``; one rejected after it was recorded
+        included), all read together."""
+
+    @abstractmethod
     def article(self, article_id: str) -> Article | None:
         """The article with this id, or with this unique id prefix (at least 6 characters).
 

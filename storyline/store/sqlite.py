@@ -246,6 +246,19 @@ class SQLiteStore(SQLiteFeaturesMixin, SQLiteStoriesMixin, SQLiteCardsMixin, SQL
                 found.update(row[0] for row in rows)
         return sorted(found)
 
+    def key_holders(self, keys: Mapping[str, Iterable[str]]) -> dict[str, dict[str, set[str]]]:
+        found: dict[str, dict[str, set[str]]] = {}
+        with self._snapshot() as conn:
+            for outlet, candidates in keys.items():
+                holders = found.setdefault(outlet, {})
+                for chunk in chunks(dict.fromkeys(candidates)):
+                    rows = conn.execute(
+                        "SELECT paragraph_key, article_id FROM outlet_paragraphs WHERE outlet = ? "
+                        f"AND paragraph_key IN ({_marks(chunk)})", (codec.storable(outlet), *chunk))
+                    for key, article_id in rows:
+                        holders.setdefault(key, set()).add(article_id)
+        return found
+
     # -- reading: articles --------------------------------------------------------------
 
     def article(self, article_id: str) -> Article | None:
