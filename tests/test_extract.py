@@ -322,3 +322,29 @@ def test_headlines_differ_when_they_share_little_and_not_when_one_was_edited():
         same, split_paragraphs(same), "Another headline")
     assert body_key(text, split_paragraphs(text), None) != body_key(same, split_paragraphs(same), None)
     assert body_key("", [], "Fire at the mill") is None
+
+
+def test_a_sign_in_widget_and_a_video_playlist_are_not_the_article():
+    """Crawled pages that hold a sign-in form or a playlist of other stories' videos under a
+    real headline: every line goes, so the page is kept by its headline. A live blog's
+    timed entries are in order, so they stay."""
+    headline = {"title": "Police investigate after four shot outside Kalder nightclub"}
+    signin = ("Sign in using your kldr profile\nWelcome back. Please sign in\nWhy are we asking this?\n"
+              "By submitting your registration information, you agree to our Terms of Service and "
+              "Privacy Policy. Police will never see it.\nAlready have an account?\n"
+              "We look forward to seeing you on [website] frequently. Visit us and sign in to update "
+              "your profile and police alerts.")
+    article = extract_article(RawDocument(origin="s.html", body=signin, hints=headline))
+    assert article.headline_only
+    assert {r.reason for r in article.removals} == {"interface"}
+    playlist = ("1:47 Police search for the driver after a shooting at the Kalder docks\n"
+                "0:43 Homeless man found dead in a park; suspect arrested Pause\n"
+                "2:40 Raw video: neighbour heard the shots outside the nightclub\n"
+                "1:58 Human remains found at a construction site")
+    article = extract_article(RawDocument(origin="p.html", body=playlist, hints=headline))
+    assert article.headline_only and {r.reason for r in article.removals} == {"teaser"}
+    live = ("22:05 Police say four people were shot outside a nightclub in Kalder tonight.\n"
+            "22:40 Two of the four are in a critical condition, the hospital says.\n"
+            "23:15 Police have closed the street outside the club and ask witnesses to call.")
+    article = extract_article(RawDocument(origin="l.html", body=live, hints=headline))
+    assert not article.headline_only and len(article.paragraphs) == 3

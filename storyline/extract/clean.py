@@ -45,7 +45,7 @@ def clean_paragraphs(text: str, spans: list[Span], *, title: str | None = None,
     spans = _strip_dateline(text, spans, result)
     spans = _strip_copyright_tails(text, spans, result)
     spans = _take_title(text, spans, result, title, subtitle, find_title)
-    doubled = _doubled_teasers(text, spans)
+    doubled = _doubled_teasers(text, spans) | _playlist(text, spans)
     seen: set[str] = set()
     in_teaser_list = False
     for index, span in enumerate(spans):
@@ -230,6 +230,29 @@ def _take_title(text: str, spans: list[Span], result: Cleaned, title: str | None
         result.removals.append(Removal(rest[0].start, rest[0].end, "subtitle", second))
         rest = rest[1:]
     return rest
+
+
+#: Entries from which a run of ``PLAYLIST_ENTRY`` lines is a playlist, not a timed account.
+_PLAYLIST_ENTRIES = 3
+
+
+def _playlist(text: str, spans: list[Span]) -> set[int]:
+    """Indexes of the entries of a video playlist: three or more paragraphs that each give
+    a video's length and another story's headline (some crawled pages hold nothing else,
+    and two such pages of one site share most entries, so they read as one story). A live
+    blog's entries start with times too, but in order; a playlist's lengths are not."""
+    entries = [i for i, span in enumerate(spans)
+               if span.end - span.start < 300 and P.PLAYLIST_ENTRY.match(span.of(text))]
+    if len(entries) < _PLAYLIST_ENTRIES:
+        return set()
+    times = [_minutes(spans[i].of(text)) for i in entries]
+    in_order = times == sorted(times) or times == sorted(times, reverse=True)
+    return set() if in_order else set(entries)
+
+
+def _minutes(entry: str) -> int:
+    minutes, seconds = entry.split(None, 1)[0].split(":")
+    return int(minutes) * 60 + int(seconds)
 
 
 def _doubled_teasers(text: str, spans: list[Span]) -> set[int]:

@@ -84,6 +84,9 @@ INTERFACE = _any(
     r"related (?:stories|content|coverage|photos|videos|links)", r"get more .{0,30}»",
     r"view (?:full caption|gallery|comments)", r"(?:\d+ )?comments? pending.*",
     r"watch the (?:report|video)\b.{0,30}", r"file (?:photo|image)\.?",
+    # a sign-in widget's lines ("Sign in using your wftv profile")
+    r"sign in using your .{1,40}(?:profile|account)(?: with:?)?", r"welcome back\. please sign in",
+    r"why are we asking this\?", r"already have an account\?", r"forgot (?:your )?password\?*",
     r"leer más", r"seguir leyendo", r"publicidad", r"cerrar", r"recordármelo más tarde",
     r"weiterlesen", r"mehr lesen", r"anzeige", r"werbung", r"schließen", r"später erinnern",
     r"читать (?:далее|дальше)", r"подробнее", r"реклама", r"закрыть", r"напомнить позже",
@@ -101,6 +104,10 @@ SHARE = _any(
     r"stay up to date, follow .{0,60}", r"free apps \|.*", r"read or share this story:.{0,80}",
     r"see it on tv \|.*", r".{0,40}\| report a typo.*",
 )
+
+# A video playlist's entry: its length, then another story's headline ("0:43 Homeless man
+# found dead in Parkland; suspect arrested"); not a time of day ("10:30 a.m.").
+PLAYLIST_ENTRY = re.compile(r"^\d{1,2}:\d{2}\s+(?![ap]\.?m\b)(?=.*[^\W\d_]{3})", re.I)
 
 # Teasers of other stories: a paragraph that starts like this.
 TEASER_START = _any(
@@ -232,6 +239,7 @@ CHROME = _any(
     r"^skip ad\b", r"\bad loading\b", r"^image \d+ of /? ?\d+\b", r"\{\*.{0,80}\*\}",
     r"thank you for registering", r"(?:error|problem) (?:sending|saving|processing)", r"(?:browser|flash|javascript)\b.{0,40}\b(?:support|enable|update|disabled)",
     r"a friend wanted you to see", r"i am looking for:", r"\bemail (?:this|a friend)\b",
+    r"by submitting your registration information", r"seeing you on \[website\]",
 )
 BIO = _any_case(
     r"\breach (?:him|her|them|me|the reporter)\b", r"\be-?mail: ?[\w.+-]+@", r"\bworks for (?:the )?[A-Z]",
@@ -254,7 +262,8 @@ APPEAL_TRIGGERS = ("favo", "support", "donat", "member", "contribut", "help", "c
                    "ayuda", "unterstütz", "spend", "mitglied", "hilfe", "поддерж", "пожертв",
                    "помоги", "помощь", "подписч", "участник", "souten", "don ", "sostien")
 CHROME_TRIGGERS = ("skip ad", "ad loading", "image", "{*", "registering", "error", "problem",
-                   "browser", "flash", "javascript", "friend", "looking for", "email")
+                   "browser", "flash", "javascript", "friend", "looking for", "email",
+                   "registration", "[website]")
 COPYRIGHT_TRIGGERS = ("©", "(c)", "copyright", "rights", "material may not", "derechos", "rechte",
                       "права", "droits", "diritti")
 BIO_TRIGGERS = ("reach", "mail", "works for", "reporter", "writer", "correspondent", "editor",
