@@ -324,10 +324,10 @@ def test_headlines_differ_when_they_share_little_and_not_when_one_was_edited():
     assert body_key("", [], "Fire at the mill") is None
 
 
-def test_a_sign_in_widget_and_a_video_playlist_are_not_the_article():
-    """Crawled pages that hold a sign-in form or a playlist of other stories' videos under a
-    real headline: every line goes, so the page is kept by its headline. A live blog's
-    timed entries are in order, so they stay."""
+def test_a_sign_in_widget_a_video_playlist_and_a_tweet_notice_are_not_the_article():
+    """Crawled pages that hold a sign-in form, a playlist of other stories' videos or a
+    social network's location notice under a real headline: every line goes, so the page
+    is kept by its headline. A live blog's timed entries are in order, so they stay."""
     headline = {"title": "Police investigate after four shot outside Kalder nightclub"}
     signin = ("Sign in using your kldr profile\nWelcome back. Please sign in\nWhy are we asking this?\n"
               "By submitting your registration information, you agree to our Terms of Service and "
@@ -343,6 +343,11 @@ def test_a_sign_in_widget_and_a_video_playlist_are_not_the_article():
                 "1:58 Human remains found at a construction site")
     article = extract_article(RawDocument(origin="p.html", body=playlist, hints=headline))
     assert article.headline_only and {r.reason for r in article.removals} == {"teaser"}
+    tweets = ("Add a location to your Tweets\n\nWhen you tweet with a location, Twitter stores that "
+              "location. You can switch location on/off before each Tweet. Learn more")
+    article = extract_article(RawDocument(origin="t.html", body=tweets, hints={
+        "title": "Kalder Police Department on Twitter"}))
+    assert article.headline_only and {r.reason for r in article.removals} == {"interface"}
     live = ("22:05 Police say four people were shot outside a nightclub in Kalder tonight.\n"
             "22:40 Two of the four are in a critical condition, the hospital says.\n"
             "23:15 Police have closed the street outside the club and ask witnesses to call.")

@@ -240,6 +240,7 @@ CHROME = _any(
     r"thank you for registering", r"(?:error|problem) (?:sending|saving|processing)", r"(?:browser|flash|javascript)\b.{0,40}\b(?:support|enable|update|disabled)",
     r"a friend wanted you to see", r"i am looking for:", r"\bemail (?:this|a friend)\b",
     r"by submitting your registration information", r"seeing you on \[website\]",
+    r"^add a location to your tweets", r"when you tweet with a location, twitter stores",
 )
 BIO = _any_case(
     r"\breach (?:him|her|them|me|the reporter)\b", r"\be-?mail: ?[\w.+-]+@", r"\bworks for (?:the )?[A-Z]",
@@ -263,7 +264,7 @@ APPEAL_TRIGGERS = ("favo", "support", "donat", "member", "contribut", "help", "c
                    "помоги", "помощь", "подписч", "участник", "souten", "don ", "sostien")
 CHROME_TRIGGERS = ("skip ad", "ad loading", "image", "{*", "registering", "error", "problem",
                    "browser", "flash", "javascript", "friend", "looking for", "email",
-                   "registration", "[website]")
+                   "registration", "[website]", "tweet")
 COPYRIGHT_TRIGGERS = ("©", "(c)", "copyright", "rights", "material may not", "derechos", "rechte",
                       "права", "droits", "diritti")
 BIO_TRIGGERS = ("reach", "mail", "works for", "reporter", "writer", "correspondent", "editor",
