@@ -238,10 +238,9 @@ class Engine:
                 if len(holders) < 2:
                     continue
                 titles = {item.doc.content_hash: item.fields.get("title") for item in bodies[key]}
-                for article_id in sorted(holders - titles.keys()):
-                    stored = self.store.article(article_id)
-                    if stored is not None:  # None: rejected after its text was recorded
-                        titles[article_id] = stored.title
+                # stored ones (a document rejected after its text was recorded has no head)
+                titles |= {head.article_id: head.title
+                           for head in self.store.article_heads(sorted(holders - titles.keys()))}
                 for item in bodies[key]:
                     own = titles[item.doc.content_hash]
                     other = next((title for article_id, title in sorted(titles.items())

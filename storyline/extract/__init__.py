@@ -23,6 +23,7 @@ from .language import article_languages
 from .metadata import (date_from_url, date_in_text, headline, is_date_stamp, normalise_date,
                        outlet_from_text, outlet_from_url, outlet_name, take_header, tidy_url)
 from .paragraphs import Span, normalise, paragraph_key, split_paragraphs
+from .patterns import SITE_SUFFIX
 
 __all__ = ["Prepared", "prepare", "finish", "extract_article", "paragraph_key"]
 
@@ -78,8 +79,8 @@ def prepare(doc: RawDocument, *, boilerplate_max_chars: int = 400) -> Prepared |
         outlet = outlet_from_text([(r.reason, r.text) for r in probe.removals])
     keys = tuple(paragraph_key(s.of(text)) for s in spans
                  if s.end - s.start <= boilerplate_max_chars)
-    return Prepared(doc, text, tuple(spans), fields, sources, tuple(removed), outlet, keys,
-                    body_key(text, spans, fields.get("title")))
+    whole = body_key(text, spans, fields.get("title")) if outlet else None  # per outlet only
+    return Prepared(doc, text, tuple(spans), fields, sources, tuple(removed), outlet, keys, whole)
 
 
 def _merge_fields(hints, page_meta, header) -> tuple[dict[str, str], dict[str, str]]:
@@ -166,7 +167,7 @@ def _unrelated_to_title(title: str | None, body: str) -> bool:
     """
     if not title or len(body) >= 600:
         return False
-    headline = re.split(r"\s+[-|–—]{1,2}\s+", title)[0]
+    headline = SITE_SUFFIX.split(title)[0]
     stems = {w[:4] for w in normalise(headline).split() if len(w) >= 4}  # "ferry" ~ "ferries"
     return len(stems) >= 3 and not stems & {w[:4] for w in normalise(body).split()}
 

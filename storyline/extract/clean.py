@@ -45,14 +45,14 @@ def clean_paragraphs(text: str, spans: list[Span], *, title: str | None = None,
     spans = _strip_dateline(text, spans, result)
     spans = _strip_copyright_tails(text, spans, result)
     spans = _take_title(text, spans, result, title, subtitle, find_title)
-    doubled = _doubled_teasers(text, spans) | _playlist(text, spans)
+    teasers = _doubled_teasers(text, spans) | _playlist(text, spans)
     seen: set[str] = set()
     in_teaser_list = False
     for index, span in enumerate(spans):
         para = span.of(text)
         key = paragraph_key(para)
         reason = _rule_reason(para, result)
-        if reason is None and index in doubled:
+        if reason is None and index in teasers:
             reason = "teaser"
         if len(para) < 60 and P.TEASER_HEADING.fullmatch(para.lower().strip(" :.»")):
             reason, in_teaser_list = "teaser", True

@@ -35,12 +35,12 @@ copies, and the duplicate rules say so.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Sequence
 
 from rapidfuzz import fuzz
 
 from .paragraphs import Span, normalise
+from .patterns import SITE_SUFFIX
 
 __all__ = ["DIFFERENT_HEADLINES", "body_key", "headlines_differ"]
 
@@ -50,8 +50,6 @@ DIFFERENT_HEADLINES = 60.0
 #: Words of two letters or more a headline needs before it is compared (``extract``
 #: keeps a headline-only article from four words).
 _MIN_WORDS = 4
-#: A site's name after the headline ("... - WAFF-TV: News, Weather and Sports").
-_SITE_SUFFIX = re.compile(r"\s+[-|–—]{1,2}\s+")
 # Stored in the outlet's paragraph sightings beside the paragraph keys (16 hex digits),
 # so the two kinds of key never meet.
 _PREFIX = "body:"
@@ -83,5 +81,5 @@ def headlines_differ(first: str | None, second: str | None) -> bool:
 def _folded(title: str | None) -> str | None:
     if not title:
         return None
-    words = normalise(_SITE_SUFFIX.split(title.strip())[0]).split()
+    words = normalise(SITE_SUFFIX.split(title.strip())[0]).split()
     return " ".join(words) if sum(len(w) > 1 for w in words) >= _MIN_WORDS else None

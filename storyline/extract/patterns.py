@@ -105,6 +105,10 @@ SHARE = _any(
     r"see it on tv \|.*", r".{0,40}\| report a typo.*",
 )
 
+# What a site appends to its headlines ("... - WAFF-TV: News, Weather and Sports"): the
+# headline is what comes before the first such separator.
+SITE_SUFFIX = re.compile(r"\s+[-|–—]{1,2}\s+")
+
 # A video playlist's entry: its length, then another story's headline ("0:43 Homeless man
 # found dead in Parkland; suspect arrested"); not a time of day ("10:30 a.m.").
 PLAYLIST_ENTRY = re.compile(r"^\d{1,2}:\d{2}\s+(?![ap]\.?m\b)(?=.*[^\W\d_]{3})", re.I)
