@@ -10,6 +10,7 @@ import pytest
 
 from storyline.cluster import (SIGNALS, Group, OnlineClusterer, SparseSum, Weights, candidate_pairs,
                                cluster_groups, link, pack, unpack)
+from storyline.cluster import state
 from storyline.cluster.linkage import links
 from storyline.cluster.regroup import agglomerate, pair_signals
 from storyline.cluster.sparse import dots
@@ -117,6 +118,32 @@ def test_state_round_trips():
     assert back.rare.dot(SparseSum.of({5: 1.0})) == 1.0
     assert back.days == group.days and back.languages == group.languages
     assert set(back.by_language) == set(group.by_language)
+    assert back.recalled == {} and back.recalled is not state.MISSING_RECALLED
+    group.absorb(Group.of_article("c", group.dense, {}, {}, {}, 140.0, "en", recalled=(99.0, 100.0)))
+    assert unpack(group.key, pack(group)).recalled == {99.0: 1, 100.0: 1}
+    group.recalled = state.MISSING_RECALLED  # a state packed before recalled days were kept
+    assert unpack(group.key, pack(group)).recalled is state.MISSING_RECALLED
+
+
+def test_the_recall_signal_counts_the_articles_that_name_the_others_day():
+    """``recalls`` of two articles: how many of the two name a past day on which the other
+    is dated (0, 1 or 2); of two stories, its mean over their member pairs."""
+    dense = _unit(np.ones(8))
+    report = Group.of_article("report", dense, {}, {}, {}, 100.0, "en")
+    follow_up = Group.of_article("follow-up", dense, {}, {}, {}, 160.0, "en", recalled=(99.0, 100.0, 101.0))
+    elsewhere = Group.of_article("elsewhere", dense, {}, {}, {}, 130.0, "en", recalled=(159.0, 160.0, 161.0))
+    undated = Group.of_article("undated", dense, {}, {}, {}, None, "en")
+    assert link(report, follow_up, FITTED).recalls == link(follow_up, report, FITTED).recalls == 1.0
+    assert link(follow_up, elsewhere, FITTED).recalls == 1.0  # one way: elsewhere names 160
+    assert link(report, elsewhere, FITTED).recalls == 0.0
+    assert link(undated, follow_up, FITTED).recalls == 0.0
+    both_ways = Group.of_article("both", dense, {}, {}, {}, 100.0, "en", recalled=(160.0,))
+    assert link(both_ways, follow_up, FITTED).recalls == 2.0
+    without = replace(FITTED, recalls=0.0)
+    assert link(report, follow_up, FITTED).score - link(report, follow_up, without).score == pytest.approx(2.0)
+    story = _story_of("story", [report, elsewhere])
+    assert story.recalled == {159.0: 1, 160.0: 1, 161.0: 1} and report.recalled == {}
+    assert link(story, follow_up, FITTED).recalls == pytest.approx((1.0 + 1.0) / 2)
 
 
 def test_cross_language_signal_is_the_dense_similarity_between_languages_only():
@@ -142,9 +169,10 @@ def _mixed(seed: int, count: int = 9) -> list[Group]:
         terms = {int(t): float(rng.random()) for t in rng.choice(40, 6, replace=False)}
         day = None if i % 4 == 3 else float(rng.integers(100, 110))
         rare = dict.fromkeys(rng.choice(6, int(rng.integers(4)), replace=False).tolist(), 1.0)
+        recalled = () if day is None else tuple(float(d) for d in rng.choice(np.arange(100, 110), 3, replace=False))
         groups.append(Group.of_article(f"m{i}", _unit(rng.normal(size=8)), terms,
                                        {int(rng.integers(5)): 1.0}, {int(rng.integers(3)): 1.0},
-                                       day, ["en", "es", "de"][i % 3], rare))
+                                       day, ["en", "es", "de"][i % 3], rare, recalled=recalled))
     return groups
 
 
@@ -157,7 +185,7 @@ def _story_of(key: str, members: list[Group]) -> Group:
 
 FITTED = Weights(dense=3.0, lexical=15.0, names=4.0, threshold=14.0, window_days=200,
                  cross_language=7.5, numbers=3.0, time=1.2, gap=-0.7, dated=1.5, same_language=6.4,
-                 rare=2.5)
+                 rare=2.5, recalls=2.0)
 RARE = SIGNALS.index("rare")
 
 
@@ -174,6 +202,7 @@ def test_every_signal_averages_exactly_over_member_pairs():
         [np.log1p(x.rare.dot(y.rare)) for x in groups[:4] for y in groups[4:]])
     means[RARE] = np.log1p(shared)
     assert together.signals == pytest.approx(tuple(means), abs=1e-6)
+    assert together.recalls > 0  # the made-up articles name each other's days
     linear = replace(FITTED, rare=0.0)  # the score of a linear model is the mean pair score
     assert link(a, b, linear).score == pytest.approx(np.mean([link(x, y, linear).score for x in groups[:4]
                                                               for y in groups[4:]]), abs=1e-5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 import random
 from pathlib import Path
 
@@ -517,3 +518,107 @@ def test_headline_only_articles_leave_the_other_articles_features_as_they_are(tm
                                                                   other.numbers, other.rare)
         # the encoder's batches differ, and so may the last bits of an embedding
         assert np.allclose(np.frombuffer(row.dense, "<f4"), np.frombuffer(other.dense, "<f4"), atol=1e-5)
+
+
+def _report(key: str, date: str, title: str, body: str) -> RawDocument:
+    return RawDocument(origin=f"recall:{key}", body=body,
+                       hints={"title": title, "date": date, "outlet": f"Outlet {key}", "lang": "en"})
+
+
+#: Two look-alike shootings in one town six weeks apart, and an arrest two months after the
+#: second, written twice: once naming the day of the first shooting, once of the second.
+_PARK = _report("park", "2024-03-05", "Two men wounded in shooting at Kellerman Park",
+                "ASHVALE - Two men were wounded Monday night in a shooting near the basketball "
+                "courts of Kellerman Park, police said. Officers found the men, aged 22 and 25, "
+                "with gunshot wounds to the legs. Both were taken to Ashvale General Hospital. "
+                "The park's lights had been out for a week, neighbours said.")
+_STORE = _report("store", "2024-04-16", "Teenager shot outside Ashvale convenience store",
+                 "ASHVALE - A 17-year-old was shot Monday evening outside a convenience store on "
+                 "Larch Street, police said. The teenager was driven to St. Brigid's Medical "
+                 "Center by a friend and is in stable condition. The shooter fled on foot; the "
+                 "store's owner said the boy had come in to buy a soda.")
+
+
+def _arrest(day: str) -> RawDocument:
+    return _report(f"arrest-{day}", "2024-06-12", "Suspect arrested in Ashvale shooting",
+                   f"ASHVALE - Police on Tuesday arrested a 24-year-old man in connection with "
+                   f"the {day} shooting, Ashvale police said. He is held at the county jail and "
+                   f"faces charges of aggravated assault. His bail hearing is set for Friday.")
+
+
+def test_a_follow_up_joins_the_story_of_the_day_it_names(tmp_path):
+    """An arrest reported months later that names the day of the shooting ("the March 4
+    shooting") joins that shooting's story, not a look-alike one of another day; naming
+    no day, it joins neither. The day is stored with the article's features."""
+    from storyline.storybuilder import _unpack_days, day_of
+
+    for mode in ("online", "batch"):
+        for named, home in (("March 4", _PARK), ("April 15", _STORE), ("spring", None)):
+            arrest = _arrest(named)
+            with Engine(db=str(tmp_path / f"{mode}-{named}.db"), cluster=mode == "online", cards=False) as engine:
+                engine.ingest_documents([_PARK, _STORE, arrest])
+                if mode == "batch":
+                    engine.cluster()
+                story_of = engine.store.story_of(d.content_hash for d in (_PARK, _STORE, arrest))
+                recalled = _unpack_days(engine.store.features([arrest.content_hash])[arrest.content_hash].recalled)
+            assert len(set(story_of.values())) == (3 if home is None else 2), (mode, named)
+            if home is not None:
+                assert day_of(home.hints["date"]) in recalled, named
+                assert story_of[arrest.content_hash] == story_of[home.content_hash], (mode, named)
+            else:
+                assert recalled == ()
+
+
+def test_a_store_filled_before_recalled_days_were_kept_gets_them_when_read(tmp_path):
+    """Features stored before m009_recalled_days have no recalled days (NULL) and story
+    states no sums of them: both are found from the articles when read."""
+    import sqlite3
+
+    from storyline.cluster import pack, state, unpack
+    from storyline.storybuilder import _unpack_days
+
+    docs = [_PARK, _STORE, _arrest("March 4")]
+    db = tmp_path / "old.db"
+    with Engine(db=str(db), cards=False) as engine:
+        engine.ingest_documents(docs)
+        before = engine.store.story_of(d.content_hash for d in docs)
+        rows = engine.store.features(d.content_hash for d in docs)
+        states = engine.store.story_states()
+    old_states = {}
+    for key, row in states.items():  # what the previous version stored
+        story = unpack(key, row.state)
+        story.recalled = state.MISSING_RECALLED
+        old_states[key] = pack(story)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE features SET recalled = NULL")
+        conn.executemany("UPDATE stories SET state = ? WHERE story_id = ?",
+                         [(blob, k) for k, blob in old_states.items()])
+
+    with Engine(db=str(db), cards=False) as engine:
+        stories = engine.story_builder._online_clusterer().stories
+        found = engine.store.features(d.content_hash for d in docs)
+        assert {k: row.recalled for k, row in found.items()} == {k: row.recalled for k, row in rows.items()}
+        assert _unpack_days(found[docs[2].content_hash].recalled)
+        arrest_story = stories[before[docs[2].content_hash]]
+        assert arrest_story.recalled == dict.fromkeys(_unpack_days(found[docs[2].content_hash].recalled), 1)
+        engine.cluster()
+        assert _partition(engine.store.story_of(d.content_hash for d in docs)) == _partition(before)
+
+
+def test_the_days_an_article_recalls_are_past_days_written_with_their_number():
+    """A follow-up's recalled days: a day written with its number at least four days
+    before the article's date, give or take one; this week's weekdays, months, years and
+    future days are not, nor is anything for an undated article or a headline alone."""
+    from storyline.storybuilder import recalled_days
+    from storyline.types import Article
+
+    def days(text: str, published: str | None = "2024-06-12", body: str = "x") -> list[str]:
+        article = Article("a", "o", body, body, title="t", published=published, language="en")
+        return [(date(1970, 1, 1) + timedelta(days=d)).isoformat() for d in recalled_days(text, article)]
+
+    assert days("Charged in the March 4 shooting.") == ["2024-03-03", "2024-03-04", "2024-03-05"]
+    assert days("He was arrested on 3 June 2024.") == ["2024-06-02", "2024-06-03", "2024-06-04"]
+    assert days("Shot on Monday; arrested on June 10.") == []  # this week's
+    assert days("The shooting last March, in 2023; the trial on July 1.") == []  # a month, a year, ahead
+    assert days("Charged in the March 4 shooting.", published=None) == []
+    assert days("Charged in the March 4 shooting.", body="") == []  # headline only

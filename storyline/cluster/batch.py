@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 import faiss
 import numpy as np
 
-from .linkage import (Group, Weights, averages, follow_home, links, pair_sums, stray_home,
+from .linkage import (Group, Weights, averages, follow_home, links, pair_sums, recall_sum, stray_home,
                       sums_with, within_window)
 from .sparse import stack
 
@@ -285,9 +285,13 @@ def _simple_sums(groups: Sequence[Group], i: np.ndarray, j: np.ndarray, scale: f
     apart = np.where(dated, apart, 0.0)
     sparse_dots = [_row_dots(stack([getattr(g, name) for g in groups]), i, j)
                    for name in ("lexical", "names", "numbers", "rare")]
+    recalls = np.zeros(len(i))
+    recalling = np.array([bool(g.recalled) for g in groups])
+    for k in np.flatnonzero(recalling[i] | recalling[j]):  # the few that name a past day
+        recalls[k] = recall_sum(groups[i[k]], groups[j[k]])
     return np.stack([size[i] * size[j], product, np.where(same, product, 0.0), *sparse_dots[:3],
                      both * np.exp(-apart / scale), both * np.log1p(apart), both,
-                     np.where(same, size[i] * size[j], 0.0), sparse_dots[3]])
+                     np.where(same, size[i] * size[j], 0.0), sparse_dots[3], recalls])
 
 
 def _row_dots(matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:

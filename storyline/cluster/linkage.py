@@ -18,6 +18,9 @@ model fitted on same-story and different-story pairs (benchmarks/stories/fit_pai
                spelling and sound): one shared name that few articles mention ("Marksville",
                a victim's name) ties a trial report to the shooting months before, however
                many other names either article holds, where the names cosine is diluted by them
+    recalls    how many of the two name a past day (give or take one) on which the other is
+               dated: a follow-up names the day of the event it goes back to ("charged in
+               the July 24 shooting"), however long after it is written (0, 1 or 2)
 
 The model also weighs a few products of two signals (``INTERACTIONS``), because what one
 signal is worth depends on another: word overlap means more between two dated articles of
@@ -31,11 +34,12 @@ the vector signals are dot products of unit vectors, so
 
     mean_{a in A, b in B} cos(a, b) = (sum_A . sum_B) / (|A| |B|)
 
-and the time, dated and same-language signals come from per-group counts (members per day,
-members per language). The score of two groups is the model applied to those averages.
-That makes the online decision (one article against a story) and the batch decision (two
-clusters against each other) the same computation: online assignment is greedy average
-linkage, batch is global average linkage, and the two stay close. Beyond the signals, time
+and the time, dated, same-language and recall signals come from per-group counts (members
+per day, members per language, members per recalled day). The score of two groups is the
+model applied to those averages. That makes the online decision (one article against a
+story) and the batch decision (two clusters against each other) the same computation:
+online assignment is greedy average linkage, batch is global average linkage, and the two
+stay close. Beyond the signals, time
 is also a gate: groups whose date ranges are further apart than the window never link.
 """
 
@@ -66,7 +70,7 @@ STRAY_LEAD = 1.5
 
 #: The pair signals, in the order of ``Link.signals`` and ``Weights.coefficients``.
 SIGNALS = ("dense", "lexical", "cross", "names", "numbers", "time", "gap", "dated",
-           "same_language", "rare")
+           "same_language", "rare", "recalls")
 RARE = SIGNALS.index("rare")
 
 #: Products of two signals the pair model weighs as well, after the signals themselves.
@@ -103,6 +107,7 @@ class Weights:
     dated: float = 0.0
     same_language: float = 0.0
     rare: float = 0.0
+    recalls: float = 0.0
     time_scale_days: float = 3.0
     interactions: tuple[tuple[str, float], ...] = ()
     #: how far below the threshold a lone article may still join a story that leads by
@@ -140,7 +145,7 @@ class Weights:
         """One weight per name in ``FEATURES``."""
         products = dict(self.interactions)
         return (self.dense, self.lexical, self.cross_language, self.names, self.numbers,
-                self.time, self.gap, self.dated, self.same_language, self.rare,
+                self.time, self.gap, self.dated, self.same_language, self.rare, self.recalls,
                 *(products.get(name, 0.0) for name in FEATURES[len(SIGNALS):]))
 
     @cached_property
@@ -197,6 +202,8 @@ class Group:
     #: members known by their headline alone (the page held no article text: a paywall,
     #: a sign-in form); a group of only those follows a story, it never leads one
     headlines: int = 0
+    #: past days the members name (``recalled_days`` in the story builder): members per day
+    recalled: dict[float, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:  # sparse sums may be given as {term: weight}
         self.lexical = SparseSum.of(self.lexical)
@@ -208,10 +215,11 @@ class Group:
     def of_article(cls, key: str, dense: np.ndarray, lexical: Sparse | SparseSum,
                    names: Sparse | SparseSum, numbers: Sparse | SparseSum, day: float | None,
                    language: str | None, rare: Sparse | SparseSum | None = None,
-                   headline_only: bool = False) -> Group:
+                   headline_only: bool = False, recalled: Sequence[float] = ()) -> Group:
         language = language or "?"
         return cls(key, 1, dense, lexical, names, day, day, {language: dense}, numbers,
-                   {} if day is None else {day: 1}, {language: 1}, rare or {}, int(headline_only))
+                   {} if day is None else {day: 1}, {language: 1}, rare or {}, int(headline_only),
+                   dict.fromkeys(recalled, 1))
 
     @property
     def headline_only(self) -> bool:
@@ -232,6 +240,8 @@ class Group:
         self.rare = self.rare.plus(other.rare)
         _add_into(self.days, other.days)
         _add_into(self.languages, other.languages)
+        if other.recalled:  # a new dict, never changed in place (``state.MISSING_RECALLED``)
+            self.recalled = _added(self.recalled, other.recalled)
         self.headlines += other.headlines
         self.first = _min(self.first, other.first)
         self.last = _max(self.last, other.last)
@@ -239,7 +249,8 @@ class Group:
     def copy(self) -> Group:
         return Group(self.key, self.size, self.dense.copy(), self.lexical, self.names,
                      self.first, self.last, {k: v.copy() for k, v in self.by_language.items()},
-                     self.numbers, dict(self.days), dict(self.languages), self.rare, self.headlines)
+                     self.numbers, dict(self.days), dict(self.languages), self.rare, self.headlines,
+                     self.recalled)
 
     @property
     def centroid(self) -> np.ndarray:
@@ -270,7 +281,7 @@ class Link:
 #: pairs, so a merged group's sums with a third are the sums of its parts' (batch
 #: agglomeration keeps them per link and adds them instead of scoring anew).
 SUMS = ("pairs", "dense", "same_language_dense", "lexical", "names", "numbers", "time", "gap",
-        "dated", "same_language", "rare")
+        "dated", "same_language", "rare", "recalls")
 
 
 def pair_sums(a: Group, b: Group, time_scale_days: float,
@@ -290,18 +301,18 @@ def pair_sums(a: Group, b: Group, time_scale_days: float,
         a.lexical.dot(b.lexical), a.names.dot(b.names), a.numbers.dot(b.numbers), a.rare.dot(b.rare))
     time, gap, dated = _time_signals(a.days, b.days, time_scale_days)
     return (float(a.size * b.size), product, same_language_dense, lexical, names, numbers,
-            time, gap, dated, same_language, rare)
+            time, gap, dated, same_language, rare, recall_sum(a, b))
 
 
 def averages(sums):
     """The signals, in ``SIGNALS`` order, from the sums in ``SUMS`` (floats, or arrays with
     one entry per pair of groups)."""
-    pairs, dense, same_language_dense, lexical, names, numbers, time, gap, dated, same_language, rare = sums
+    pairs, dense, same_language_dense, lexical, names, numbers, time, gap, dated, same_language, rare, recalls = sums
     # Between two languages TF-IDF sees only the names and numbers they share, so the
     # cross-language pairs bring their dense similarity as a signal of its own.
     return (dense / pairs, lexical / pairs, (dense - same_language_dense) / pairs, names / pairs,
             numbers / pairs, time / pairs, gap / pairs, dated / pairs, same_language / pairs,
-            rare_signal(rare / pairs))
+            rare_signal(rare / pairs), recalls / pairs)
 
 
 def rare_signal(shared: float | np.ndarray) -> float | np.ndarray:
@@ -417,6 +428,22 @@ def _time_signals(a: dict[float, int], b: dict[float, int],
             near += n * m * math.exp(-apart / scale)
             gap += n * m * math.log1p(apart)
     return near, gap, float(sum(a.values()) * sum(b.values()))
+
+
+def recall_sum(a: Group, b: Group) -> float:
+    """The member pairs of two groups in which one names a past day (give or take one)
+    on which the other is dated."""
+    if not a.recalled and not b.recalled:
+        return 0.0
+    return float(sum(n * b.days.get(day, 0) for day, n in a.recalled.items())
+                 + sum(n * a.days.get(day, 0) for day, n in b.recalled.items()))
+
+
+def _added(a: dict, b: dict) -> dict:
+    """The counts of both, in a new dict."""
+    total = dict(a)
+    _add_into(total, b)
+    return total
 
 
 def _add_into(target: dict, source: dict) -> None:

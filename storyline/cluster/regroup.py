@@ -177,9 +177,20 @@ def pair_signals(articles: Sequence[Group], weights: Weights) -> np.ndarray:
     apart = np.where(dated, apart, 0.0)
     near = np.where(dated, np.exp(-apart / weights.time_scale_days), 0.0)
     gap = np.where(dated, np.log1p(apart), 0.0)
+    recalls = np.zeros_like(similarity)
+    dated_on: dict[float, list[int]] = {}
+    for i, a in enumerate(articles):
+        if a.first is not None:
+            dated_on.setdefault(a.first, []).append(i)
+    for i, a in enumerate(articles):
+        for day in a.recalled:
+            for j in dated_on.get(day, ()):
+                recalls[i, j] += 1.0
+                recalls[j, i] += 1.0
     signals = (similarity, _gram([a.lexical for a in articles]), cross,
                _gram([a.names for a in articles]), _gram([a.numbers for a in articles]),
-               near, gap, dated.astype(float), same.astype(float), _gram([a.rare for a in articles]))
+               near, gap, dated.astype(float), same.astype(float), _gram([a.rare for a in articles]),
+               recalls)
     return np.stack(signals)
 
 

@@ -3,8 +3,8 @@
 Layout: a JSON header line (size, dates, vector length, languages, day and language counts,
 sparse lengths, headline-only members when there are any) followed by little-endian float32
 dense sums (all members, then one per language) and the sparse sums as int32 ids then
-float32 weights. Blobs written before the numbers, days, languages and rare names were kept
-read back with those empty.
+float32 weights. Blobs written before the numbers, days, languages, rare names and recalled
+days were kept read back with those empty.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ _SPARSE = ("lexical", "names", "numbers", "rare")
 #: The rare-name sums read from a state packed before they were kept: empty, and this very
 #: object, so that the story builder can tell and sum them from the members (``is``).
 MISSING_RARE = SparseSum.of({})
+#: The same for the recalled days (``Group.recalled``), kept since m009_recalled_days.
+MISSING_RECALLED: dict[float, int] = {}
 
 
 def pack(group: Group) -> bytes:
@@ -31,6 +33,8 @@ def pack(group: Group) -> bytes:
               "counts": group.languages, "sparse": [len(s) for s in sparse]}
     if group.headlines:
         header["headlines"] = group.headlines
+    if group.recalled is not MISSING_RECALLED:
+        header["recalled"] = [[day, count] for day, count in sorted(group.recalled.items())]
     vectors = [group.dense] + [group.by_language[k] for k in header["languages"]]
     body = (json.dumps(header).encode() + b"\n" + b"".join(v.astype("<f4").tobytes() for v in vectors)
             + b"".join(s.ids.astype("<i4").tobytes() + s.weights.astype("<f4").tobytes()
@@ -56,7 +60,8 @@ def unpack(key: str, blob: bytes) -> Group:
     return Group(key, header["size"], vectors[0], sparse[0], sparse[1], header["first"],
                  header["last"], by_language, sparse[2],
                  {day: count for day, count in header.get("days", [])}, header.get("counts", {}), rare,
-                 header.get("headlines", 0))
+                 header.get("headlines", 0),
+                 {day: count for day, count in header["recalled"]} if "recalled" in header else MISSING_RECALLED)
 
 
 def _read_sparse(body: bytes, lengths: list[int]) -> list[SparseSum]:

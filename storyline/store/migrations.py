@@ -383,6 +383,13 @@ M008_HEADLINE_ONLY = """
 ALTER TABLE features ADD COLUMN headline_only INTEGER NOT NULL DEFAULT 0;
 """
 
+# The past days each article names (the ``recalls`` signal of the story engine: a follow-up
+# names the day of the event it goes back to). NULL in the rows stored before: the story
+# builder finds them from the articles when it reads such a row.
+M009_RECALLED_DAYS = """
+ALTER TABLE features ADD COLUMN recalled BLOB;
+"""
+
 #: Every migration in the order it is applied. Append only.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m001_articles", M001_ARTICLES),
@@ -393,6 +400,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("m006_story_features", M006_STORY_FEATURES),
     ("m007_rare_names", M007_RARE_NAMES),
     ("m008_headline_only", M008_HEADLINE_ONLY),
+    ("m009_recalled_days", M009_RECALLED_DAYS),
 )
 
 _CREATE_LEDGER = (

@@ -19,6 +19,9 @@ class FeatureRow:
     numbers: bytes = b""
     rare: bytes | None = b""  # the rare name words; None in rows stored before they were kept
     headline_only: bool = False  # the article is its headline alone (``Article.headline_only``)
+    #: the past days the article names (the ``recalls`` signal); None in rows stored before
+    #: they were kept
+    recalled: bytes | None = b""
 
 
 @dataclass(frozen=True)

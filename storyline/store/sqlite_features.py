@@ -18,14 +18,15 @@ from .rows import FeatureRow
 
 logger = logging.getLogger(__name__)
 
-_FEATURE_SELECT = ("SELECT article_id, day, dense, lexical, names, language, numbers, rare, headline_only "
-                   "FROM features")
+_FEATURE_SELECT = ("SELECT article_id, day, dense, lexical, names, language, numbers, rare, headline_only, "
+                   "recalled FROM features")
 _UPSERT_FEATURES = (
-    "INSERT INTO features (article_id, day, dense, lexical, names, language, numbers, rare, headline_only) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO features (article_id, day, dense, lexical, names, language, numbers, rare, headline_only, "
+    "recalled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (article_id) DO UPDATE SET day = excluded.day, dense = excluded.dense, "
     "lexical = excluded.lexical, names = excluded.names, language = excluded.language, "
-    "numbers = excluded.numbers, rare = excluded.rare, headline_only = excluded.headline_only"
+    "numbers = excluded.numbers, rare = excluded.rare, headline_only = excluded.headline_only, "
+    "recalled = excluded.recalled"
 )
 _UPSERT_SIGNATURE = (
     "INSERT INTO dedup_signatures (article_id, exact_key, signature) VALUES (?, ?, ?) "
@@ -44,7 +45,8 @@ _DF_CHUNK = 5000  # tokens per IN list (a batch needs tens of thousands; SQLite 
 
 def _feature(row: sqlite3.Row) -> FeatureRow:
     return FeatureRow(row[0], row[1], bytes(row[2]), bytes(row[3]), bytes(row[4]), row[5],
-                      bytes(row[6]), None if row[7] is None else bytes(row[7]), bool(row[8]))
+                      bytes(row[6]), None if row[7] is None else bytes(row[7]), bool(row[8]),
+                      None if row[9] is None else bytes(row[9]))
 
 
 def _ordered_link(link: DuplicateLink) -> DuplicateLink:
@@ -69,7 +71,7 @@ class SQLiteFeaturesMixin:
         with self._transaction() as conn:
             conn.executemany(_UPSERT_FEATURES, ((r.article_id, r.day, r.dense, r.lexical,
                                                  r.names, r.language, r.numbers, r.rare,
-                                                 int(r.headline_only)) for r in rows))
+                                                 int(r.headline_only), r.recalled) for r in rows))
 
     def features(self, article_ids: Iterable[str]) -> dict[str, FeatureRow]:
         found: dict[str, FeatureRow] = {}
