@@ -426,13 +426,14 @@ class StoryBuilder:
                            keys, frequencies, articles[article_id].language)[1]))
                        for article_id, keys in found.items()}
             logger.info("found the rare names of %d articles stored before they were kept", len(updated))
-        undated = [row for row in rows.values() if row.recalled is None]
-        for row in undated:
-            if (article := self.store.article(row.article_id)) is not None:
+        recalled = 0
+        for row in rows.values():
+            if row.recalled is None and (article := self.store.article(row.article_id)) is not None:
                 days = recalled_days(self._lexical_window(article), article)
                 updated[row.article_id] = replace(updated.get(row.article_id, row), recalled=_pack_days(days))
-        if undated:
-            logger.info("found the recalled days of %d articles stored before they were kept", len(undated))
+                recalled += 1
+        if recalled:
+            logger.info("found the recalled days of %d articles stored before they were kept", recalled)
         if not updated:
             return rows
         self.store.save_features(list(updated.values()))
@@ -563,7 +564,7 @@ def recalled_days(window: str, article: Article) -> tuple[float, ...]:
     found = set()
     for mention in resolve_dates(numbered, article.language, published):
         if (mention.first == mention.last and (published - mention.first).days >= RECALL_AFTER_DAYS
-                and any(c.isdigit() for c in mention.text)):
+                and _DIGIT.search(mention.text)):
             named = float((mention.first - _EPOCH).days)
             found.update((named - 1, named, named + 1))
     return tuple(sorted(found))

@@ -9,8 +9,9 @@ How the 100k stories are made: the articles of ecbplus, meantime and gva are cle
 featurised with the real pipeline, then replicated until there are ``--stories`` of them.
 Replica r of an article gets its dense vector turned by a signed permutation of the axes
 of its own (so cosines within a replica are the real ones and across replicas near 0), its TF-IDF term
-ids and name/number ids scrambled by a replica-specific bijection (so replicas share no
-terms), and a day within one 150-day span, so that every story is inside the 200-day
+ids and name, number and rare-name ids scrambled by a replica-specific bijection (so
+replicas share no terms), and a day within one 150-day span (the past days it names move
+with it), so that every story is inside the 200-day
 window of every query: the worst case for the candidate search. Each replica article is
 stored as a real article with its features and as a one-article story in a real SQLite
 file, then the engine's online clusterer is loaded from that store as `storyline ingest`
@@ -45,7 +46,7 @@ from storyline.cluster import Group, SparseSum, pack
 from storyline.eval import load_cluster_dataset
 from storyline.evaluation import evaluate_clustering
 from storyline.store import FeatureRow, StoryRow
-from storyline.storybuilder import _pack_sparse
+from storyline.storybuilder import _pack_days, _pack_sparse
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -92,8 +93,10 @@ class Replica:
         dense = (dense / (np.linalg.norm(dense) or 1.0)).astype("float32")
         lexical = {(i * self.multiplier + self.offset) % 2**18: w for i, w in base.lexical.to_dict().items()}
         scramble = lambda s: {(i ^ self.mask) & 0x7FFFFFFF: w for i, w in s.to_dict().items()}  # noqa: E731
+        # the days it names move with its own (a follow-up keeps its distance to the event)
+        recalled = () if base.first is None else tuple(d - base.first + day for d in base.recalled)
         return Group.of_article(key, dense, lexical, scramble(base.names), scramble(base.numbers), day,
-                                next(iter(base.languages)))
+                                next(iter(base.languages)), scramble(base.rare), recalled=recalled)
 
 
 def fill_store(engine: Engine, bases, count: int) -> list[tuple[Replica, int]]:
@@ -111,7 +114,8 @@ def fill_store(engine: Engine, bases, count: int) -> list[tuple[Replica, int]]:
             pairs.append((raw, replace(article, article_id=key)))
             features.append(FeatureRow(key, group.first, group.dense.astype("<f4").tobytes(),
                                        _pack_sparse(group.lexical.to_dict()), _pack_sparse(group.names.to_dict()),
-                                       article.language, _pack_sparse(group.numbers.to_dict())))
+                                       article.language, _pack_sparse(group.numbers.to_dict()),
+                                       _pack_sparse(group.rare.to_dict()), recalled=_pack_days(sorted(group.recalled))))
             story = Group("s" + key[:15], 0, np.zeros_like(group.dense))
             story.absorb(group)
             stories.append(StoryRow(story.key, 1, story.first, story.last, pack(story)))

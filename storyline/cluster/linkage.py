@@ -39,8 +39,8 @@ per day, members per language, members per recalled day). The score of two group
 model applied to those averages. That makes the online decision (one article against a
 story) and the batch decision (two clusters against each other) the same computation:
 online assignment is greedy average linkage, batch is global average linkage, and the two
-stay close. Beyond the signals, time
-is also a gate: groups whose date ranges are further apart than the window never link.
+stay close. Beyond the signals, time is also a gate: groups whose date ranges are further
+apart than the window never link.
 """
 
 from __future__ import annotations
