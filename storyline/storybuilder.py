@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import zlib
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Sequence
 
 import numpy as np
@@ -26,11 +25,10 @@ from .cluster import pair_model
 from .dedup import DupCandidate, band_keys, exact_key, is_near_duplicate, signature
 from .embed import (DocumentFrequencies, Embedder, LexicalVectorizer, SparseVector,
                     UniversalSentenceEncoder, article_text_for_embedding, names, numbers,
-                    rare_name_keys, weighted_name_keys)
+                    rare_name_keys, recalled_days, weighted_name_keys)
 from .embed.names import to_latin
 from .embed.worker import EmbeddingWorker, Pending
 from .errors import SettingsError
-from .enrich.temporal import resolve_dates
 from .extract.metadata import outlet_words
 from .store import FeatureRow, StoryRow
 from .types import Article
@@ -84,11 +82,6 @@ REWEIGH_AT = tuple(2**k for k in range(6, 13))  # 64 ... 4,096
 RARE_NAME_IDF = 1.0 + math.log(50)
 RARE_NAME_ARTICLES = 20
 
-_DIGIT = re.compile(r"\d")
-
-#: A day an article names recalls an earlier event when it lies this many days or more
-#: before the article's own date: the days of this week are the time signal's business.
-RECALL_AFTER_DAYS = 4
 
 
 class StoryBuilder:
@@ -145,7 +138,7 @@ class StoryBuilder:
             lexical = self.vectorizer.vector_from_terms(term_weights, frequencies,
                                                         article.language).to_dict()
             keys, rare = self._name_vectors(found, frequencies, article.language)
-            sparse.append((lexical, keys, _hashed(numbers(text)), rare, recalled_days(text, article)))
+            sparse.append((lexical, keys, _hashed(numbers(text)), rare, _recalled_of(article, text)))
             if frequencies.documents <= REWEIGH_AT[-1]:
                 self._terms_of[article.article_id] = _Counted.of(term_weights, found, article.language)
         return sparse, frequencies.documents
@@ -429,7 +422,7 @@ class StoryBuilder:
         recalled = 0
         for row in rows.values():
             if row.recalled is None and (article := self.store.article(row.article_id)) is not None:
-                days = recalled_days(self._lexical_window(article), article)
+                days = _recalled_of(article, self._lexical_window(article))
                 updated[row.article_id] = replace(updated.get(row.article_id, row), recalled=_pack_days(days))
                 recalled += 1
         if recalled:
@@ -544,30 +537,12 @@ def _probability(log_odds: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, log_odds))))
 
 
-def recalled_days(window: str, article: Article) -> tuple[float, ...]:
-    """The past days an article names in ``window`` (its title and lead), each widened by a
-    day either side: the day of the event a follow-up goes back to ("charged in the July 24,
-    2015 shooting"), which the ``recalls`` signal meets with the other article's date. Only a
-    day written with its number counts ("Wednesday" is this week's, a month or a year is
-    too broad to name one event), and only one ``RECALL_AFTER_DAYS`` or more before the
-    article's date. Follow-ups weeks or months later were most of gva's split pairs (351 of
-    475 same-story pairs of full articles left apart were 8 or more days apart); with this
-    signal the pair model's held-out F1 there went from 0.779 to 0.796, ecbplus's from
-    0.886 to 0.892 (benchmarks/stories/fit.md)."""
-    day = day_of(article.published)
-    if day is None or article.headline_only:
+def _recalled_of(article: Article, window: str) -> tuple[float, ...]:
+    """The past days the article names in ``window`` (``embed.recalled_days``); a headline
+    alone recalls nothing (its title is scored by the headline model)."""
+    if article.headline_only:
         return ()
-    published = _EPOCH + timedelta(days=int(day))
-    # such a day lies in a paragraph with a digit in it: read only those (the date
-    # patterns are slow over long text; this halves the time, the days found the same)
-    numbered = "\n".join(line for line in window.split("\n") if _DIGIT.search(line))
-    found = set()
-    for mention in resolve_dates(numbered, article.language, published):
-        if (mention.first == mention.last and (published - mention.first).days >= RECALL_AFTER_DAYS
-                and _DIGIT.search(mention.text)):
-            named = float((mention.first - _EPOCH).days)
-            found.update((named - 1, named, named + 1))
-    return tuple(sorted(found))
+    return recalled_days(window, article.language, day_of(article.published))
 
 
 def _pack_days(days: Sequence[float]) -> bytes:

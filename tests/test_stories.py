@@ -609,12 +609,12 @@ def test_the_days_an_article_recalls_are_past_days_written_with_their_number():
     """A follow-up's recalled days: a day written with its number at least four days
     before the article's date, give or take one; this week's weekdays, months, years and
     future days are not, nor is anything for an undated article or a headline alone."""
-    from storyline.storybuilder import recalled_days
+    from storyline.storybuilder import _recalled_of
     from storyline.types import Article
 
     def days(text: str, published: str | None = "2024-06-12", body: str = "x") -> list[str]:
         article = Article("a", "o", body, body, title="t", published=published, language="en")
-        return [(date(1970, 1, 1) + timedelta(days=d)).isoformat() for d in recalled_days(text, article)]
+        return [(date(1970, 1, 1) + timedelta(days=d)).isoformat() for d in _recalled_of(article, text)]
 
     assert days("Charged in the March 4 shooting.") == ["2024-03-03", "2024-03-04", "2024-03-05"]
     assert days("He was arrested on 3 June 2024.") == ["2024-06-02", "2024-06-03", "2024-06-04"]
