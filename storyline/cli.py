@@ -236,22 +236,32 @@ def _headlines(engine: Engine, rows) -> dict[str, str]:
 @cli.command()
 @click.argument("story_id")
 @db_option
+@click.option("--why", is_flag=True, help="Say why each article is in the story: its fit with the rest, its closest articles.")
 @json_option
-def story(story_id: str, db: str | None, as_json: bool) -> None:
+def story(story_id: str, db: str | None, why: bool, as_json: bool) -> None:
     """Show one story: its articles, outlets, languages and copies of one wire text.
+
+    With --why, each article also says why it is there: how well it fits the rest of the
+    story (the probability the clustering's own pair model gives) and the articles it is
+    closest to.
 
     \b
     Examples:
       storyline story s3f9c2a            # a prefix of 6+ characters is enough
-      storyline story s3f9c2a --json
+      storyline story s3f9c2a --why      # why each article is in the story
+      storyline story s3f9c2a --why --json
     """
     with Engine(db=db) as engine:
         found = engine.story(story_id)
         members = [engine.article(a) for a in found.article_ids]
+        fits = {f.article_id: f for f in engine.member_fits(found.story_id)} if why else None
     if as_json:
-        _emit({**asdict(found), "articles": [render.article_summary(a) for a in members]})
+        _emit({**asdict(found), "articles": [
+            {**render.article_summary(a), **({"fit": fits[a.article_id].as_dict() if a.article_id in fits
+                                              else None} if fits is not None else {})}
+            for a in members]})
     else:
-        render.story_detail(found, members)
+        render.story_detail(found, members, fits)
 
 
 @cli.command()

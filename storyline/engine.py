@@ -27,6 +27,7 @@ from .types import Article, RawDocument, Rejected, Story
 
 if TYPE_CHECKING:
     from .cardbuilder import CardBuilder
+    from .cluster.membership import MemberFit
     from .cards.model import StoryCard
     from .store.pages import ArticleHead, Changes, ListingCache, SearchResults, StoryListing
     from .store.sqlite_watch import StoryUpdate
@@ -330,6 +331,11 @@ class Engine:
         if story is None:
             raise UserError(f"no story {story_id!r}; list ids with 'storyline stories'")
         return story
+
+    def member_fits(self, story_id: str) -> list[MemberFit]:
+        """Why each article is in the story (``cluster.membership``): how well it fits the
+        rest by the clusterer's own score, and the members it is closest to."""
+        return self.story_builder.member_fits(self.story(story_id).story_id)
 
     def rejections(self, limit: int = 50) -> list[dict[str, Any]]:
         return self.store.rejections(limit=limit)

@@ -8,13 +8,16 @@ from __future__ import annotations
 import contextlib
 import shutil
 import textwrap
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 from tqdm import tqdm
 
 from .engine import IngestReport
 from .types import Article, Story
+
+if TYPE_CHECKING:
+    from .cluster.membership import MemberFit
 
 
 @contextlib.contextmanager
@@ -164,7 +167,7 @@ def story_table(rows: list[Story], leads: dict[str, Article], total: int, offset
         click.echo(f"({offset + 1}-{shown} of {total}; next page: --offset {shown})")
 
 
-def story_detail(story: Story, members: list[Article]) -> None:
+def story_detail(story: Story, members: list[Article], fits: dict[str, MemberFit] | None = None) -> None:
     lead = members[0]
     click.secho(lead.title or _lead(lead, 100), bold=True)
     click.echo(f"  id:        {story.story_id}")
@@ -178,6 +181,20 @@ def story_detail(story: Story, members: list[Article]) -> None:
         mark = f" [copy group {copies[a.article_id]}]" if a.article_id in copies else ""
         click.echo(f"  {a.article_id[:12]} {(a.published or '-')[:10]} {(a.language or '-'):<3} "
                    f"{(a.outlet or '-')[:22]:<22} {(a.title or _lead(a, 60))[:60]}{mark}")
+        if fits is not None and a.article_id in fits:
+            click.echo(f"{'':15}{member_fit(fits[a.article_id])}")
+    if fits is not None and not fits:
+        from .cluster.membership import LARGEST_EXPLAINED  # numpy and the clusterer: only here
+
+        click.echo(f"\n  (no fits: a story of one, of more than {LARGEST_EXPLAINED} articles, "
+                   "or clustered before its features were kept; 'storyline cluster' stores them)")
+
+
+def member_fit(fit: MemberFit) -> str:
+    """One line on why an article is in its story: its fit with the rest, its closest members."""
+    closest = ", ".join(f"{a[:12]} {p:.0%}" for a, p in fit.closest)
+    verdict = "" if fit.clears_the_bar else " (below the bar on its own: held by its closest)"
+    return f"fits the rest {fit.probability:.0%}{verdict}; closest: {closest}"
 
 
 def eval_report(result: dict[str, Any]) -> None:

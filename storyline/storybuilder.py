@@ -19,6 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .cluster import Group, OnlineClusterer, Weights, cluster_groups, pack, story_id_for, unpack
+from .cluster.membership import LARGEST_EXPLAINED, MemberFit, member_fits
 from .cluster.state import MISSING_RARE, MISSING_RECALLED
 from .cluster.sparse import SparseSum
 from .cluster import pair_model
@@ -393,21 +394,34 @@ class StoryBuilder:
                     for day in _unpack_days(row.recalled):
                         story.recalled[day] = story.recalled.get(day, 0) + 1
 
-    def _stored_members(self, story_ids: Sequence[str]):
+    def member_fits(self, story_id: str) -> list[MemberFit]:
+        """How well each member of a stored story fits the rest of it, and which members it
+        is closest to (``cluster.membership``), from the stored features and today's pair
+        model; none for a story of one, of more than ``LARGEST_EXPLAINED`` members, or with
+        a member whose features were never stored."""
+        size = len(self.store.story_members([story_id]).get(story_id, ()))
+        if not 2 <= size <= LARGEST_EXPLAINED:
+            return []
+        groups, _ = self._stored_members([story_id], keep_found=False)  # a read: stores nothing
+        return member_fits(groups.get(story_id, []), self.weights)
+
+    def _stored_members(self, story_ids: Sequence[str], keep_found: bool = True):
         """Member articles of stored stories as groups of one, with their duplicate links;
-        a story with a member whose features are missing is left out (not fully known)."""
+        a story with a member whose features are missing is left out (not fully known).
+        ``keep_found``: see ``_completed``."""
         members = self.store.story_members(story_ids)
-        rows = self._completed(self.store.features(a for ids in members.values() for a in ids))
+        rows = self._completed(self.store.features(a for ids in members.values() for a in ids), keep_found)
         groups = {story: [_group_of(rows[a], self._language_if_unknown(rows[a])) for a in ids]
                   for story, ids in members.items()
                   if all(a in rows for a in ids)}
         links = [(a, b) for a, b, *_ in self.store.duplicate_links(rows)]
         return groups, links
 
-    def _completed(self, rows: dict[str, FeatureRow]) -> dict[str, FeatureRow]:
+    def _completed(self, rows: dict[str, FeatureRow], keep_found: bool = True) -> dict[str, FeatureRow]:
         """``rows`` with what those stored before a migration lack found from their articles
-        and stored: the rare name words (m007_rare_names; with the document frequencies of
-        now) and the past days they name (m009_recalled_days)."""
+        and stored (unless ``keep_found`` is false: a reader, which must not write): the rare
+        name words (m007_rare_names; with the document frequencies of now) and the past days
+        they name (m009_recalled_days)."""
         updated: dict[str, FeatureRow] = {}
         old = [row for row in rows.values() if row.rare is None]
         articles = {row.article_id: self.store.article(row.article_id) for row in old}
@@ -429,7 +443,8 @@ class StoryBuilder:
             logger.info("found the recalled days of %d articles stored before they were kept", recalled)
         if not updated:
             return rows
-        self.store.save_features(list(updated.values()))
+        if keep_found:
+            self.store.save_features(list(updated.values()))
         return {**rows, **updated}
 
     def _language_if_unknown(self, row: FeatureRow) -> str | None:

@@ -189,6 +189,31 @@ FITTED = Weights(dense=3.0, lexical=15.0, names=4.0, threshold=14.0, window_days
 RARE = SIGNALS.index("rare")
 
 
+def test_a_members_fit_is_its_link_with_the_rest_of_its_story():
+    """``membership.member_fits`` scores each member against the rest exactly as clustering
+    would link the two (a headline-only member by the headline model), and names the
+    members it scores highest with, best first."""
+    from storyline.cluster.membership import member_fits
+
+    members = _mixed(5, 7)
+    members[2] = replace(members[2], headlines=1)  # known by its headline alone
+    weights = replace(FITTED, headline=replace(FITTED, dense=9.0, threshold=10.0))
+    fits = member_fits(members, weights)
+    assert [f.article_id for f in fits] == [m.key for m in members]
+    for i, fit in enumerate(fits):
+        judge = weights.judging(members[i])
+        expected = link(members[i], _story_of("rest", members[:i] + members[i + 1:]), judge)
+        assert fit.score == pytest.approx(expected.score, abs=1e-6)
+        assert fit.threshold == judge.threshold
+        assert tuple(fit.signals.values()) == pytest.approx(expected.signals, abs=1e-6)
+        pairs = sorted(((link(members[i], other, judge).score, other.key) for other in members
+                        if other is not members[i]), key=lambda p: -p[0])
+        assert [key for key, _ in fit.closest] == [key for _, key in pairs[:3]]
+        assert fit.probability == pytest.approx(1 / (1 + np.exp(judge.threshold - fit.score)))
+    assert fits[2].threshold == 10.0 and fits[0].threshold == 14.0
+    assert member_fits(members[:1], weights) == []  # a story of one has no rest to fit
+
+
 def test_every_signal_averages_exactly_over_member_pairs():
     """Each signal of two groups is the mean of their member pairs' signals, but ``rare``:
     it is log(1 + the mean number of rare names shared)."""

@@ -53,6 +53,7 @@ def test_schema_lists_every_route_with_its_errors(schema):
     for path in ("/api/v1/articles", "/api/v1/articles/{article_id}",
                  "/api/v1/articles/{article_id}/compare/{other_id}", "/api/v1/stories",
                  "/api/v1/stories/{story_id}", "/api/v1/stories/{story_id}/card",
+                 "/api/v1/stories/{story_id}/fit",
                  "/api/v1/entities", "/api/v1/entities/{key}", "/api/v1/search",
                  "/api/v1/changes", "/api/v1/articles/batch"):
         assert path in paths, path
@@ -86,6 +87,24 @@ def test_compare_scores_two_articles_of_one_story_and_404s_an_unknown_id(client)
     assert set(body["features"]) >= {"dense", "e5"}
     missing = client.get(f"/api/v1/articles/{first}/compare/ffffffffffff")
     assert missing.status_code == 404 and "ffffffffffff" in missing.json()["reason"]
+
+
+def test_story_fit_says_how_well_each_member_fits_and_whom_it_is_closest_to(client):
+    story = client.get(f"/api/v1/stories/{_story_ids(client, order='size')[0]}").json()
+    body = client.get(f"/api/v1/stories/{story['id'][:10]}/fit").json()
+    members = {m["id"] for m in story["members"]}
+    assert body["story_id"] == story["id"] and body["explained"] is True
+    assert {m["article_id"] for m in body["members"]} == members
+    for fit in body["members"]:
+        assert 0.0 <= fit["probability"] <= 1.0
+        assert fit["clears_the_bar"] == (fit["score"] >= fit["threshold"])
+        closest = [c["article_id"] for c in fit["closest"]]
+        assert closest and fit["article_id"] not in closest and set(closest) <= members
+        assert [c["probability"] for c in fit["closest"]] == sorted(
+            (c["probability"] for c in fit["closest"]), reverse=True)
+    # the demo's stories are real: most of each story's articles join the rest on their own
+    assert sum(f["clears_the_bar"] for f in body["members"]) > len(members) / 2
+    assert client.get("/api/v1/stories/sffffffffffff/fit").status_code == 404
 
 
 def test_stories_ranked_paged_and_filtered(client):

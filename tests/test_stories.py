@@ -569,6 +569,33 @@ def test_a_follow_up_joins_the_story_of_the_day_it_names(tmp_path):
                 assert recalled == ()
 
 
+def test_a_story_says_why_each_article_is_in_it(tmp_path):
+    """``Engine.member_fits`` (``storyline story ID --why``): the arrest that names the day
+    of the park shooting fits the shooting's story above the bar, its closest article is
+    the shooting's report, and the recall signal says why; a story of one has no fits."""
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    arrest = _arrest("March 4")
+    db = str(tmp_path / "why.db")
+    with Engine(db=db, cards=False) as engine:
+        engine.ingest_documents([_PARK, _STORE, arrest])
+        story_of = engine.store.story_of(d.content_hash for d in (_PARK, _STORE, arrest))
+        fits = {f.article_id: f for f in engine.member_fits(story_of[arrest.content_hash][:8])}
+        assert engine.member_fits(story_of[_STORE.content_hash]) == []
+    assert set(fits) == {arrest.content_hash, _PARK.content_hash}
+    why = fits[arrest.content_hash]
+    assert why.clears_the_bar and why.probability > 0.5
+    assert [a for a, _ in why.closest] == [_PARK.content_hash]
+    assert why.signals["recalls"] == 1.0 and why.signals["same_language"] == 1.0
+    shown = CliRunner().invoke(cli, ["story", story_of[arrest.content_hash], "--db", db, "--why"])
+    assert shown.exit_code == 0, shown.output
+    assert f"fits the rest {why.probability:.0%}; closest: {_PARK.content_hash[:12]}" in shown.output
+    alone = CliRunner().invoke(cli, ["story", story_of[_STORE.content_hash], "--db", db, "--why", "--json"])
+    assert json.loads(alone.output)["articles"][0]["fit"] is None
+
+
 def test_a_store_filled_before_recalled_days_were_kept_gets_them_when_read(tmp_path):
     """Features stored before m009_recalled_days have no recalled days (NULL) and story
     states no sums of them: both are found from the articles when read."""
@@ -595,6 +622,11 @@ def test_a_store_filled_before_recalled_days_were_kept_gets_them_when_read(tmp_p
                          [(blob, k) for k, blob in old_states.items()])
 
     with Engine(db=str(db), cards=False) as engine:
+        # explaining a story is a read (the API's readers call it): it stores nothing
+        fits = engine.member_fits(before[docs[2].content_hash])
+        assert fits and all(row.recalled is None for row in engine.store.features(
+            d.content_hash for d in docs).values())
+        assert next(f for f in fits if f.article_id == docs[2].content_hash).signals["recalls"] == 1.0
         stories = engine.story_builder._online_clusterer().stories
         found = engine.store.features(d.content_hash for d in docs)
         assert {k: row.recalled for k, row in found.items()} == {k: row.recalled for k, row in rows.items()}

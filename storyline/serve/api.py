@@ -19,7 +19,8 @@ from . import entities
 from .access import EngineAccess, ListingLRU
 from .models import (ArticleDetail, ArticleHitOut, ArticleIn, ArticlePage, ArticleSummary,
                      BatchIn, ChangesOut, ComparisonOut, ErrorBody, Health, IngestOut, ItemOutcome, Json,
-                     SearchOut, SnippetOut, StoryDetail, StoryHitOut, StoryPage, StorySummary)
+                     MemberFitOut, SearchOut, SnippetOut, StoryDetail, StoryFitOut, StoryHitOut, StoryPage,
+                     StorySummary)
 from .security import require_token
 
 logger = logging.getLogger(__name__)
@@ -201,6 +202,15 @@ def get_story(engine: Reader, cache: Cache, story_id: STORY_ID) -> StoryDetail:
     return StoryDetail(**story_summary(listing).model_dump(),
                        members=[article_summary(h) for h in members],
                        duplicate_groups=[list(g) for g in story.duplicate_groups])
+
+
+@router.get("/stories/{story_id}/fit", response_model=StoryFitOut,
+            summary="Why each article is in the story: its fit with the rest, its closest articles")
+def get_story_fit(engine: Reader, story_id: STORY_ID) -> StoryFitOut:
+    story = found(lambda: engine.story(story_id))
+    fits = engine.member_fits(story.story_id)
+    return StoryFitOut(story_id=story.story_id, explained=bool(fits),
+                       members=[MemberFitOut(**f.as_dict()) for f in fits])
 
 
 @router.get("/stories/{story_id}/card", response_model=Json,

@@ -174,3 +174,27 @@ class ComparisonOut(BaseModel):
     overall: float = Field(description="The grade on SemEval 2022 task 8's scale: 1 = same story .. 4")
     features: dict[str, float] = Field(description="The signals behind the score")
     same_story_now: bool = Field(description="Whether the stories put the two together now")
+
+
+class ClosestOut(BaseModel):
+    article_id: str
+    probability: float = Field(description="The pair model's probability that the two tell one story")
+
+
+class MemberFitOut(BaseModel):
+    article_id: str
+    probability: float = Field(description="The pair model's probability that the article and the rest "
+                                           "of the story tell one story (average linkage, as clustering scores it)")
+    score: float = Field(description="The same as log-odds")
+    threshold: float = Field(description="The log-odds an article must reach to join a story on its own")
+    clears_the_bar: bool = Field(description="Whether it would join the rest on its own score; below it, "
+                                             "an article is held by its closest members (a merge, a copy)")
+    closest: list[ClosestOut] = Field(description="The members it is closest to, best first")
+    signals: dict[str, float] = Field(description="The pair signals averaged over its pairs with the rest")
+
+
+class StoryFitOut(BaseModel):
+    story_id: str
+    explained: bool = Field(description="False for a story of one article, or one too large to "
+                                        "explain member by member (more than 600 articles)")
+    members: list[MemberFitOut]

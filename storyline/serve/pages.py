@@ -102,8 +102,9 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     heads = engine.article_heads(story.article_ids)
     copies = {article_id: number for number, group in enumerate(story.duplicate_groups, 1)
               for article_id in group}
+    fits = {fit.article_id: fit for fit in engine.member_fits(story.story_id)}
     return render(request, "story.html", story=story, listing=listing, heads=heads,
-                  by_id={h.article_id: h for h in heads}, copies=copies,
+                  by_id={h.article_id: h for h in heads}, copies=copies, fits=fits,
                   card=entities.stored_card(engine, story.story_id),
                   chart=charts.timeline((h.published, h.language) for h in heads),
                   grid=views.outlet_language_grid(heads), max_articles=ARTICLES_LISTED)

@@ -57,6 +57,11 @@ def test_front_story_article_search(server, page, screenshot):
     expect(page.locator("svg.timeline rect").first).to_be_visible()
     expect(page.locator("table.grid tbody tr").first).to_be_visible()
     expect(page.locator(".articles .badge").first).to_contain_text("copy group")
+    # why each article is there: its fit with the rest, its closest articles on hover
+    fits = page.locator(".articles .fit")
+    expect(fits).to_have_count(page.locator("ol.articles > li").count())
+    expect(fits.first).to_have_text(re.compile(r"^fits \d{1,3}%$"))
+    assert "Closest: " in fits.first.get_attribute("title")
     screenshot(page, "story")
 
     # an article with removed boilerplate: shown on demand, without a reload
