@@ -236,7 +236,8 @@ def _headlines(engine: Engine, rows) -> dict[str, str]:
 @cli.command()
 @click.argument("story_id")
 @db_option
-@click.option("--why", is_flag=True, help="Say why each article is in the story: its fit with the rest, its closest articles.")
+@click.option("--why", is_flag=True,
+              help="Say why each article is in the story: its fit with the rest, its closest articles.")
 @json_option
 def story(story_id: str, db: str | None, why: bool, as_json: bool) -> None:
     """Show one story: its articles, outlets, languages and copies of one wire text.

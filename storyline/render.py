@@ -186,8 +186,8 @@ def story_detail(story: Story, members: list[Article], fits: dict[str, MemberFit
     if fits is not None and not fits:
         from .cluster.membership import LARGEST_EXPLAINED  # numpy and the clusterer: only here
 
-        click.echo(f"\n  (no fits: a story of one, of more than {LARGEST_EXPLAINED} articles, "
-                   "or clustered before its features were kept; 'storyline cluster' stores them)")
+        click.echo(f"\n  (no fits: a story of one article or of more than {LARGEST_EXPLAINED} is not "
+                   "explained, nor one whose articles' features are not all stored)")
 
 
 def member_fit(fit: MemberFit) -> str:

@@ -594,6 +594,8 @@ def test_a_story_says_why_each_article_is_in_it(tmp_path):
     assert f"fits the rest {why.probability:.0%}; closest: {_PARK.content_hash[:12]}" in shown.output
     alone = CliRunner().invoke(cli, ["story", story_of[_STORE.content_hash], "--db", db, "--why", "--json"])
     assert json.loads(alone.output)["articles"][0]["fit"] is None
+    alone = CliRunner().invoke(cli, ["story", story_of[_STORE.content_hash], "--db", db, "--why"])
+    assert "no fits: a story of one article" in alone.output and "fits the rest" not in alone.output
 
 
 def test_a_store_filled_before_recalled_days_were_kept_gets_them_when_read(tmp_path):

@@ -179,8 +179,12 @@ class Weights:
         product = second >= 0
         terms[product] *= values[second[product]]
         terms *= weight.reshape((-1,) + (1,) * (values.ndim - 1))
-        # a cumulative sum adds in order, term after term, as score's sum does
-        return np.cumsum(terms, axis=0)[-1]
+        # added in order, term after term, as score's sum does (the same floats); in place,
+        # where a cumulative sum would write every partial sum out
+        total = terms[0]
+        for term in terms[1:]:
+            total += term
+        return total
 
 
 @dataclass

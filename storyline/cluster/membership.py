@@ -31,13 +31,15 @@ from typing import Any, Sequence
 import numpy as np
 
 from .linkage import SIGNALS, Group, Weights
-from .regroup import _signals, pair_signals
+from .regroup import pair_signals, signals_from_means
 
 #: The largest story explained member by member: its pair matrices (11 signals of n² pairs,
 #: float64) take some 30 MB at 600 members, and four times that while they are built.
 LARGEST_EXPLAINED = 600
 #: Fellow members named as the closest, best first.
 CLOSEST = 3
+#: Members whose pair scores are computed at once (bounds the model's temporaries).
+_ROWS = 64
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,21 @@ def member_fits(members: Sequence[Group], weights: Weights) -> list[MemberFit]:
         return []
     sums = pair_signals(members, weights)  # per pair: the signals, but rare names counted
     sums[:, np.arange(n), np.arange(n)] = 0.0  # a member is not its own rest
-    fits = []
-    for i, member in enumerate(members):
-        judge = weights.judging(member)  # as clustering scores it
-        rest = _signals(sums[:, i, :].sum(axis=1) / (n - 1))
-        pairs = judge.scores(_signals(sums[:, i, :].copy()))
-        others = [j for j in np.argsort(-pairs, kind="stable") if j != i][:CLOSEST]
-        fits.append(MemberFit(member.key, float(judge.score(tuple(rest))), judge.threshold,
-                              tuple((members[j].key, probability(float(pairs[j]) - judge.threshold))
-                                    for j in others),
-                              dict(zip(SIGNALS, (float(v) for v in rest)))))
-    return fits
+    rest = signals_from_means(sums.sum(axis=2) / (n - 1))  # each member against the rest: (signal, member)
+    pairs = signals_from_means(sums)  # each pair's own signals: (signal, member, other)
+    # each member is scored as clustering scores it: a headline alone by the headline model
+    judges = [weights.judging(member) for member in members]
+    scores, pair_scores = np.empty(n), np.empty((n, n))
+    for judge in {id(j): j for j in judges}.values():
+        rows = np.flatnonzero([j is judge for j in judges])
+        scores[rows] = judge.scores(rest[:, rows])
+        for start in range(0, len(rows), _ROWS):  # a few rows at a time: every term is n wide
+            block = rows[start:start + _ROWS]
+            pair_scores[block] = judge.scores(pairs[:, block])
+    np.fill_diagonal(pair_scores, -np.inf)
+    closest = np.argsort(-pair_scores, axis=1, kind="stable")[:, :min(CLOSEST, n - 1)]
+    return [MemberFit(member.key, float(scores[i]), judges[i].threshold,
+                      tuple((members[j].key, probability(float(pair_scores[i, j]) - judges[i].threshold))
+                            for j in closest[i]),
+                      dict(zip(SIGNALS, rest[:, i].tolist())))
+            for i, member in enumerate(members)]

@@ -77,7 +77,7 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
     headline = np.array([g is not None and all(articles[i].headline_only for i in g) for g in groups])
     live = np.flatnonzero(~dead)
     means = np.full((count, count), -np.inf)
-    means[np.ix_(live, live)] = weights.scores(_signals(totals[:, live][:, :, live] / np.outer(
+    means[np.ix_(live, live)] = weights.scores(signals_from_means(totals[:, live][:, :, live] / np.outer(
         sizes[live], sizes[live])))
     apart = np.maximum(np.subtract.outer(first, last), np.subtract.outer(last, first).T)
     means[apart > weights.window_days] = -np.inf  # (NaN, undated: never out of window)
@@ -96,7 +96,7 @@ def agglomerate(articles: Sequence[Group], weights: Weights,
         # the row and the column of the grown group, scored in one call
         values = np.concatenate([totals[:, a, :], totals[:, :, a]], axis=1)
         values /= np.concatenate([sizes[a] * sizes, sizes * sizes[a]])
-        scores = weights.scores(_signals(values))
+        scores = weights.scores(signals_from_means(values))
         row, column = scores[:count], scores[count:]
         row[np.maximum(first[a] - last, last - first[a]) > weights.window_days] = -np.inf
         column[np.maximum(first - last[a], last[a] - first) > weights.window_days] = -np.inf
@@ -126,7 +126,7 @@ def _follow(groups: list[list[int] | None], followers: np.ndarray, pairs: np.nda
         mine = groups[f]
         values = np.stack([pairs[:, mine][:, :, groups[i]].sum(axis=(1, 2)) / (len(mine) * len(groups[i]))
                            for i in leaders], axis=1)
-        scores = weights.for_headlines.scores(_signals(values))
+        scores = weights.for_headlines.scores(signals_from_means(values))
         own = [a.first for a in (articles[j] for j in mine) if a.first is not None]
         for k, spread in enumerate(days):  # out of the window: out of reach
             if own and spread and max(min(own) - max(spread), min(spread) - max(own)) > weights.window_days:
@@ -154,9 +154,9 @@ def _adopt_strays(groups: list[list[int] | None], means: np.ndarray, weights: We
         groups[i] = None
 
 
-def _signals(means: np.ndarray) -> np.ndarray:
+def signals_from_means(means: np.ndarray) -> np.ndarray:
     """The signals from their means over member pairs (``linkage.averages``): all are
-    those means but ``rare``, a function of its mean."""
+    those means but ``rare``, a function of its mean (changed in place)."""
     means[RARE] = rare_signal(means[RARE])
     return means
 

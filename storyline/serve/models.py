@@ -183,8 +183,9 @@ class ClosestOut(BaseModel):
 
 class MemberFitOut(BaseModel):
     article_id: str
-    probability: float = Field(description="The pair model's probability that the article and the rest "
-                                           "of the story tell one story (average linkage, as clustering scores it)")
+    probability: float = Field(description="The pair model's probability that the article and the "
+                                           "rest of the story tell one story (average linkage, as "
+                                           "clustering scores it)")
     score: float = Field(description="The same as log-odds")
     threshold: float = Field(description="The log-odds an article must reach to join a story on its own")
     clears_the_bar: bool = Field(description="Whether it would join the rest on its own score; below it, "
