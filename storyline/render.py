@@ -198,7 +198,8 @@ def member_fit(fit: MemberFit) -> str:
 
 
 def eval_report(result: dict[str, Any]) -> None:
-    click.echo(f"{result['file']} ({result['mode']}): {result['docs']} documents, "
+    mode = result["mode"] + (", by publication date" if result.get("order") == "published" else "")
+    click.echo(f"{result['file']} ({mode}): {result['docs']} documents, "
                f"{result['gold_clusters']} gold stories, {result['pred_clusters']} predicted")
     for name in ("pairwise", "bcubed"):
         m = result[name]

@@ -471,3 +471,21 @@ def test_real_semeval_pairs_load():
     assert data.duplicates_dropped == 40
     assert all(1.0 <= pair.overall <= 4.0 for pair in data.pairs)
     assert any(not pair.same_language for pair in data.pairs)
+
+
+def test_published_order_brings_dated_documents_by_date_and_leaves_undated_ones_in_place(tmp_path):
+    """``storyline eval --order published``: the dated documents take the dated places by
+    date (a day's in file order, whatever the time of day written), undated ones and ones
+    with an unreadable date stay where the file has them; "file" keeps the file's order."""
+    from storyline.evaluation import arrival_order
+
+    rows = [("a", "2024-03-05"), ("b", None), ("c", "2024-03-01T18:00:00Z"), ("d", "2024-03-01"),
+            ("e", "last week"), ("f", "2024-02-28")]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps({"doc_id": i, "cluster_id": i, "text": f"Text {i}.",
+                                        **({"date": day} if day else {})}) + "\n" for i, day in rows))
+    docs = load_cluster_dataset(path).docs
+    assert [d.doc_id for d in arrival_order(docs, "published")] == ["f", "b", "c", "d", "e", "a"]
+    assert [d.doc_id for d in arrival_order(docs, "file")] == list("abcdef")
+    with pytest.raises(UserError, match="unknown order"):
+        arrival_order(docs, "random")
