@@ -4,9 +4,10 @@ Usage:
     python benchmarks/stories/run_eval.py [--write] [--pin]
 
 Runs `storyline eval` (batch; online in the file's order and in order of publication) on
-ecbplus, meantime and gva, the three pooled into one mixed stream, and `storyline eval-pairs` on semeval2022_t8. With --write the
-table goes to benchmarks/results/stories.md; with --pin the pairwise F1 figures become the
-floors in benchmarks/baseline.json that tests/test_quality_gate.py checks.
+ecbplus, meantime and gva, the three pooled into one mixed stream, and `storyline
+eval-pairs` on semeval2022_t8. With --write the table goes to
+benchmarks/results/stories.md; with --pin the pairwise F1 figures become the floors in
+benchmarks/baseline.json that tests/test_quality_gate.py checks.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def run() -> dict:
         for name, path in files.items():
             for mode in MODES:
                 parts = (lambda doc_id: doc_id.split(":", 1)[0]) if name == "pooled" else None
-                results[f"{name}/{mode}"] = evaluate_clustering(str(path), *mode_and_order(mode), parts=parts)
+                how, order = mode_and_order(mode)
+                results[f"{name}/{mode}"] = evaluate_clustering(str(path), how, order=order, parts=parts)
                 print(name, mode, results[f"{name}/{mode}"]["pairwise"], flush=True)
     results["semeval"] = evaluate_pairs(str(DATA / "semeval2022_t8" / "pairs.jsonl"))
     return results
