@@ -19,7 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .cluster import Group, OnlineClusterer, Weights, cluster_groups, pack, story_id_for, unpack
-from .cluster.membership import LARGEST_EXPLAINED, MemberFit, member_fits
+from .cluster.membership import LARGEST_EXPLAINED, MemberFit, member_fits, probability
 from .cluster.state import MISSING_RARE, MISSING_RECALLED
 from .cluster.sparse import SparseSum
 from .cluster import pair_model
@@ -354,7 +354,7 @@ class StoryBuilder:
             stories = {online.story_of(other, stored.get(other)) for other in duplicates}
             result = online.assign(group, stories - {None}, duplicates)
             joined = result.link is not None
-            scores[group.key] = _probability(result.link.score - self.weights.judging(group).threshold) \
+            scores[group.key] = probability(result.link.score - self.weights.judging(group).threshold) \
                 if joined else 1.0
         return scores
 
@@ -546,10 +546,6 @@ class _Counted:
 
     def terms(self) -> dict[int, float]:
         return dict(zip(self.ids.tolist(), self.counts.tolist()))
-
-
-def _probability(log_odds: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, log_odds))))
 
 
 def _recalled_of(article: Article, window: str) -> tuple[float, ...]:

@@ -76,6 +76,7 @@ class MemberFit:
 
 
 def probability(log_odds: float) -> float:
+    """The probability a log-odds stands for (clipped: no overflow far from the bar)."""
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, log_odds))))
 
 
