@@ -410,18 +410,20 @@ class StoryBuilder:
         is closest to (``cluster.membership``), from the stored features and today's pair
         model; none for a story of one, of more than ``LARGEST_EXPLAINED`` members, or with
         a member whose features were never stored."""
-        size = len(self.store.story_members([story_id]).get(story_id, ()))
-        if not 2 <= size <= LARGEST_EXPLAINED:
+        members = self.store.story_members([story_id]).get(story_id, [])
+        if not 2 <= len(members) <= LARGEST_EXPLAINED:
             return []
-        groups, _ = self._stored_members([story_id], keep_found=False)  # a read: stores nothing
-        return member_fits(groups.get(story_id, []), self.weights)
+        rows = self._completed(self.store.features(members), keep_found=False)  # a read: stores nothing
+        if not all(a in rows for a in members):
+            return []
+        return member_fits([_group_of(rows[a], self._language_if_unknown(rows[a])) for a in members],
+                           self.weights)
 
-    def _stored_members(self, story_ids: Sequence[str], keep_found: bool = True):
+    def _stored_members(self, story_ids: Sequence[str]):
         """Member articles of stored stories as groups of one, with their duplicate links;
-        a story with a member whose features are missing is left out (not fully known).
-        ``keep_found``: see ``_completed``."""
+        a story with a member whose features are missing is left out (not fully known)."""
         members = self.store.story_members(story_ids)
-        rows = self._completed(self.store.features(a for ids in members.values() for a in ids), keep_found)
+        rows = self._completed(self.store.features(a for ids in members.values() for a in ids))
         groups = {story: [_group_of(rows[a], self._language_if_unknown(rows[a])) for a in ids]
                   for story, ids in members.items()
                   if all(a in rows for a in ids)}
@@ -478,7 +480,7 @@ class StoryBuilder:
         without this and 0.796 with it, what clustering the same articles from scratch reads.
         Past 8,192 counted articles the vectors keep their weights, as online re-weighing
         stops there too (the re-weighing holds them all in memory at once)."""
-        stored = {row.article_id for row in self.store.iter_features()}
+        stored = {row.article_id: row for row in self.store.iter_features()}
         todo = [a for a in (self.store.article(i) for i in self.store.unassigned_article_ids()
                             if i not in stored) if a]
         if todo:  # articles stored with no features (ingested with clustering off)
@@ -488,11 +490,14 @@ class StoryBuilder:
         documents = self.store.df_load(())[1]
         # up to the size online re-weighing goes to (``_reweighing_due``): ``_reweigh``
         # holds every vector at once, some 30 KB an article at its peak
-        if stored and self.store.reweighed_at() != documents and documents < 2 * REWEIGH_AT[-1]:
+        reweigh = bool(stored) and self.store.reweighed_at() != documents and documents < 2 * REWEIGH_AT[-1]
+        if reweigh:
             self._reweigh()
         elif not stored and todo:  # all weighed just now, with these frequencies
             self.store.save_reweighed([], [], documents)
-        rows = self._completed({row.article_id: row for row in self.store.iter_features()})
+        if reweigh or todo:  # read again: new or newly weighed vectors
+            stored = {row.article_id: row for row in self.store.iter_features()}
+        rows = self._completed(stored)
         groups = [_group_of(row, self._language_if_unknown(row)) for row in rows.values()]
         touched: set[str] = set()
         if since is not None or until is not None:

@@ -22,7 +22,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from run_eval import DATA, ROOT, SETS, pooled_file
+from run_eval import ROOT, SETS, streams
 
 from storyline.evaluation import evaluate_clustering
 
@@ -33,11 +33,8 @@ SIZES = (64, 256, 1024)
 def run() -> dict[tuple[str, int], dict]:
     found = {}
     with tempfile.TemporaryDirectory() as folder:
-        files = {name: DATA / name / "docs.jsonl" for name in SETS}
-        files["pooled"] = pooled_file(Path(folder))
-        for name, path in files.items():
+        for name, (path, parts) in streams(Path(folder)).items():
             for size in SIZES:
-                parts = (lambda doc_id: doc_id.split(":", 1)[0]) if name == "pooled" else None
                 result = evaluate_clustering(str(path), "online", parts=parts, batch_size=size)
                 found[name, size] = result
                 print(f"{name} batch_size={size}: pairwise F1 {result['pairwise']['f1']:.4f}, "

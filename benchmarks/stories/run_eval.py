@@ -55,14 +55,24 @@ def mode_and_order(mode: str) -> tuple[str, str]:
     return mode, order or "file"
 
 
+def pooled_part(doc_id: str) -> str:
+    """The set a doc id of the pooled stream comes from (``pooled_file`` prefixes it)."""
+    return doc_id.split(":", 1)[0]
+
+
+def streams(folder: Path) -> dict[str, tuple[Path, object]]:
+    """Each gold set's file and the pooled stream's (written in ``folder``), with the
+    ``parts`` argument of ``evaluate_clustering`` each is scored with."""
+    found: dict[str, tuple[Path, object]] = {name: (DATA / name / "docs.jsonl", None) for name in SETS}
+    found["pooled"] = (pooled_file(folder), pooled_part)
+    return found
+
+
 def run() -> dict:
     results = {}
     with tempfile.TemporaryDirectory() as folder:
-        files = {name: DATA / name / "docs.jsonl" for name in SETS}
-        files["pooled"] = pooled_file(Path(folder))
-        for name, path in files.items():
+        for name, (path, parts) in streams(Path(folder)).items():
             for mode in MODES:
-                parts = (lambda doc_id: doc_id.split(":", 1)[0]) if name == "pooled" else None
                 how, order = mode_and_order(mode)
                 results[f"{name}/{mode}"] = evaluate_clustering(str(path), how, order=order, parts=parts)
                 print(name, mode, results[f"{name}/{mode}"]["pairwise"], flush=True)
