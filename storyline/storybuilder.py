@@ -480,6 +480,7 @@ class StoryBuilder:
         without this and 0.796 with it, what clustering the same articles from scratch reads.
         Past 8,192 counted articles the vectors keep their weights, as online re-weighing
         stops there too (the re-weighing holds them all in memory at once)."""
+        self._online = None  # its stories are about to be replaced: free them first
         stored = {row.article_id: row for row in self.store.iter_features()}
         todo = [a for a in (self.store.article(i) for i in self.store.unassigned_article_ids()
                             if i not in stored) if a]
@@ -498,7 +499,11 @@ class StoryBuilder:
         if reweigh or todo:  # read again: new or newly weighed vectors
             stored = {row.article_id: row for row in self.store.iter_features()}
         rows = self._completed(stored)
-        groups = [_group_of(row, self._language_if_unknown(row)) for row in rows.values()]
+        del stored
+        groups = []
+        while rows:  # each stored row let go once it is a group: they never all sit twice
+            row = rows.popitem()[1]
+            groups.append(_group_of(row, self._language_if_unknown(row)))
         touched: set[str] = set()
         if since is not None or until is not None:
             first, last = day_of(since) or -np.inf, day_of(until) or np.inf

@@ -25,7 +25,7 @@ DATA = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "benchmarks" / "results" / "stories.md"
 BASELINE = ROOT / "benchmarks" / "baseline.json"
 SETS = ("ecbplus", "meantime", "gva")
-SCALE_SECTION = "## At scale"  # written by scale.py, kept here
+SCALE_SECTION = "## At scale"  # written by scale.py (and what follows by batch_scale.py), kept here
 TARGETS = {"ecbplus": "pairwise F1 >= 0.90", "meantime": "pairwise F1 >= 0.95",
            "gva": "pairwise F1 >= 0.75, BCubed F1 >= 0.93", "pooled": "within 1 point of each set"}
 

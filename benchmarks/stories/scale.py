@@ -234,8 +234,17 @@ def main() -> None:
     text = markdown(result)
     print(text)
     if args.write:
-        current = RESULTS.read_text(encoding="utf-8") if RESULTS.is_file() else ""
-        RESULTS.write_text(current.split(SECTION)[0].rstrip() + "\n\n" + text, encoding="utf-8")
+        replace_section(RESULTS, SECTION, text)
+
+
+def replace_section(path: Path, heading: str, text: str) -> None:
+    """Put ``text`` in place of the section of ``path`` under ``heading`` (up to the next
+    "## " heading), or at its end; the other sections stay as they are."""
+    current = path.read_text(encoding="utf-8") if path.is_file() else ""
+    head, found, tail = current.partition(heading)
+    rest = tail.split("\n## ", 1)[1] if found and "\n## " in tail else ""
+    path.write_text(head.rstrip() + "\n\n" + text.rstrip() + "\n" + ("\n## " + rest if rest else ""),
+                    encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ from .linkage import (Group, Weights, averages, follow_home, links, pair_sums, r
 from .sparse import stack
 
 _NEIGHBOURS = 20
+#: queries searched at once: faiss's own block (``distance_compute_blas_query_bs``), so the
+#: neighbours found are the same as when all are searched at once
+_QUERY_BLOCK = 4096
 
 
 def cluster_groups(groups: Sequence[Group], weights: Weights, *,
@@ -126,23 +129,28 @@ def candidate_pairs(groups: Sequence[Group], weights: Weights, k: int,
 
 
 def _dense_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int) -> np.ndarray:
-    matrix = np.stack([g.centroid for g in pool]).astype("float32")
-    index = faiss.IndexFlatIP(matrix.shape[1])
-    index.add(matrix)
-    query = np.stack([g.centroid for g in queries]).astype("float32")
-    return index.search(query, min(k + 1, len(pool)))[1]
+    index = faiss.IndexFlatIP(len(pool[0].dense))
+    index.add(np.stack([g.centroid for g in pool]).astype("float32"))  # the index keeps a copy
+    # queries a block at a time, so the vectors are not held three times over (100,000
+    # articles: 200 MB each); blocks of faiss's own query block size give the same results
+    found = [index.search(np.stack([g.centroid for g in queries[start:start + _QUERY_BLOCK]]).astype("float32"),
+                          min(k + 1, len(pool)))[1] for start in range(0, len(queries), _QUERY_BLOCK)]
+    return np.concatenate(found)
 
 
 def _lexical_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int) -> np.ndarray:
     """Top ``k + 1`` of the pool by TF-IDF dot product (-1 where fewer share a term)."""
     found = np.full((len(queries), min(k + 1, len(pool))), -1, dtype=np.int64)
     both = stack([g.lexical for g in (*queries, *pool)])
-    query_rows, pool_columns = both[:len(queries)], both[len(queries):].T.tocsc()
-    step = max(1, 20_000_000 // len(pool))  # a dense block of about 160 MB at most
+    query_rows, pool_columns = both[:len(queries)], both[len(queries):].T.tocsr()
+    # blocks of about 8 million scores: the sparse product, its dense copy and the ranks
+    # take some 250 MB together (blocks of 20 million took 700 MB, no faster)
+    step = max(1, 8_000_000 // len(pool))
     for start in range(0, len(queries), step):
         scores = (query_rows[start:start + step] @ pool_columns).toarray()
-        top = np.argpartition(-scores, found.shape[1] - 1, axis=1)[:, :found.shape[1]]
-        hit = np.take_along_axis(scores, top, axis=1) > 0
+        np.negative(scores, out=scores)  # in place: the top are the most negative
+        top = np.argpartition(scores, found.shape[1] - 1, axis=1)[:, :found.shape[1]]
+        hit = np.take_along_axis(scores, top, axis=1) < 0
         found[start:start + step] = np.where(hit, top, -1)
     return found
 

@@ -235,7 +235,7 @@ class Group:
         self.dense = self.dense + other.dense
         for language, vector in other.by_language.items():
             mine = self.by_language.get(language)
-            self.by_language[language] = vector.copy() if mine is None else mine + vector
+            self.by_language[language] = vector if mine is None else mine + vector
         if len(self.by_language) == 1:  # one language: its sum is the total, share it
             self.by_language[next(iter(self.by_language))] = self.dense
         self.lexical = self.lexical.plus(other.lexical)
@@ -251,8 +251,12 @@ class Group:
         self.last = _max(self.last, other.last)
 
     def copy(self) -> Group:
-        return Group(self.key, self.size, self.dense.copy(), self.lexical, self.names,
-                     self.first, self.last, {k: v.copy() for k, v in self.by_language.items()},
+        """A group that can absorb others without changing this one. The arrays and sparse
+        sums are shared, not copied: ``absorb`` replaces them and never changes one in place
+        (batch clustering copies every article's group: copying the vectors as well cost
+        some 5 KB an article, 500 MB of the 2 GB that 100,000 articles took)."""
+        return Group(self.key, self.size, self.dense, self.lexical, self.names,
+                     self.first, self.last, dict(self.by_language),
                      self.numbers, dict(self.days), dict(self.languages), self.rare, self.headlines,
                      self.recalled)
 
