@@ -1,0 +1,179 @@
+"""`storyline cluster` (batch re-clustering) on a large archive: wall time, peak memory, and
+whether the stories stay what they are on the gold sets alone.
+
+Usage:
+    python benchmarks/stories/batch_scale.py [--articles 100000] [--shift-days 30] [--write]
+
+How the archive is made: the articles of ecbplus, meantime and gva are cleaned and
+featurised with the real pipeline, then replicated (``scale.Replica``: each replica's dense
+vectors turned by its own signed permutation of the axes, its term, name, number and
+rare-name ids scrambled by its own bijection, so replicas share no terms) until there are
+``--articles``. Unlike ``scale.py``, each replica keeps its articles' real dates, shifted by
+``--shift-days`` per replica (100,000 articles: 24 replicas over some two years, every one
+inside the 730-day window of its neighbours), and ecbplus's undated articles stay undated,
+so they search the whole archive: the costly case. The articles, their features and
+duplicate links go into a real SQLite file.
+
+Then the real command runs in a fresh process, as a user runs it:
+``storyline cluster --db FILE --json`` (cards off: ``STORYLINE_CARDS=false``; building cards
+is not clustering). Its wall time and peak resident memory (``ru_maxrss`` of the child) are
+reported, with pairwise and BCubed F1 of all replicas against the replicated gold labels:
+replicas are copies that share nothing, so they should score what the three sets score
+clustered together (``run_eval.py``'s pooled batch figure), and any story that spans two
+replicas is a false join the size of the archive made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale import SETS, Replica, base_articles, replace_section  # noqa: E402
+
+from storyline import Engine  # noqa: E402
+from storyline.eval import bcubed, load_cluster_dataset, pairwise  # noqa: E402
+from storyline.store import FeatureRow  # noqa: E402
+from storyline.storybuilder import _pack_days, _pack_sparse  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT.parent / "shared" / "data"
+RESULTS = ROOT / "benchmarks" / "results" / "stories.md"
+SECTION = "## Batch at scale"  # this script owns this section of stories.md
+
+
+def gold_of_bases(bases) -> dict[str, str]:
+    """Article id -> gold story of every base article."""
+    gold = {}
+    for name in SETS:
+        for doc in load_cluster_dataset(DATA / name / "docs.jsonl").docs:
+            gold[doc.raw.content_hash] = f"{name}:{doc.cluster_id}"
+    return {article.article_id: gold[raw.content_hash] for raw, article, _ in bases}
+
+
+def fill(engine: Engine, bases, count: int, shift_days: float) -> dict[str, tuple[int, str]]:
+    """Store ``count`` replica articles with their features and their replicas' duplicate
+    links; returns each replica article's (replica, base article id)."""
+    replicas: dict[int, Replica] = {}
+    made: dict[str, tuple[int, str]] = {}
+    for start in range(0, count, 5000):
+        pairs, features = [], []
+        for i in range(start, min(count, start + 5000)):
+            r, b = divmod(i, len(bases))
+            replica = replicas.setdefault(r, Replica(r, bases[0][2].dense.shape[0]))
+            raw, article, base = bases[b]
+            key = hashlib.sha1(f"{r}:{article.article_id}".encode()).hexdigest()[:32]
+            group = replica.group(base, key, 0.0 if base.first is None else base.first + r * shift_days)
+            day = None if base.first is None else group.first
+            pairs.append((raw, replace(article, article_id=key)))
+            features.append(FeatureRow(key, day, group.dense.astype("<f4").tobytes(),
+                                       _pack_sparse(group.lexical.to_dict()), _pack_sparse(group.names.to_dict()),
+                                       article.language, _pack_sparse(group.numbers.to_dict()),
+                                       _pack_sparse(group.rare.to_dict()),
+                                       recalled=_pack_days(sorted(group.recalled) if day is not None else []),
+                                       headline_only=base.headline_only))
+            made[key] = (r, article.article_id)
+        engine.store.add_articles(pairs)
+        engine.store.save_features(features)
+        print(f"stored {min(count, start + 5000)} articles", file=sys.stderr, flush=True)
+    return made
+
+
+def duplicate_links(base_store, made: dict[str, tuple[int, str]]) -> list[tuple]:
+    """The base articles' duplicate links, repeated inside every replica that holds both."""
+    key_of = {value: key for key, value in made.items()}
+    links = []
+    for a, b, kind, score, why in base_store.duplicate_links():
+        for r in range(max(r for r, _ in made.values()) + 1):
+            if (r, a) in key_of and (r, b) in key_of:
+                x, y = sorted((key_of[(r, a)], key_of[(r, b)]))
+                links.append((x, y, kind, score, why))
+    return links
+
+
+def measure(args) -> dict:
+    with tempfile.TemporaryDirectory(prefix="storyline-batch-scale-") as folder:
+        with threadpool_limits(1), Engine(db=str(Path(folder) / "base.db"), cluster=False) as base:
+            bases = base_articles(base, SETS)
+            base.story_builder.duplicates([article for _, article, _ in bases])  # wire copies
+            gold_base = gold_of_bases(bases)
+            db = Path(folder) / "archive.db"
+            with Engine(db=str(db), cluster=False) as engine:
+                started = time.perf_counter()
+                made = fill(engine, bases, args.articles, args.shift_days)
+                links = duplicate_links(base.store, made)
+                if links:
+                    engine.store.add_duplicate_links(links)
+                fill_seconds = time.perf_counter() - started
+        output, errors = Path(folder) / "out", Path(folder) / "err"
+        started = time.perf_counter()
+        with output.open("w") as out, errors.open("w") as err:
+            child = subprocess.Popen([sys.executable, "-m", "storyline", "cluster", "--db", str(db), "--json"],
+                                     env={**os.environ, "STORYLINE_CARDS": "false"}, stdout=out, stderr=err)
+            _, status, usage = os.wait4(child.pid, 0)  # this child's own peak, no other's
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status):
+            raise SystemExit(f"storyline cluster failed: {errors.read_text()[-2000:]}")
+        cli_output = json.loads(output.read_text() or "{}")
+        with Engine(db=str(db), cluster=False) as engine:
+            story_of = engine.store.story_of(list(made))
+    gold = {key: f"{r}:{gold_base[article]}" for key, (r, article) in made.items()}
+    predicted = {key: story_of.get(key, "?" + key) for key in made}
+    replicas_of: dict[str, set[int]] = {}
+    for key, story in predicted.items():
+        replicas_of.setdefault(story, set()).add(made[key][0])
+    return {"articles": len(made), "replicas": len({r for r, _ in made.values()}),
+            "shift_days": args.shift_days, "duplicate_links": len(links),
+            "fill_seconds": round(fill_seconds, 1),
+            "cluster_seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024),
+            "stories": len(replicas_of),
+            "stories_spanning_replicas": sum(len(r) > 1 for r in replicas_of.values()),
+            "pairwise_f1": round(pairwise(gold, predicted).f1, 4),
+            "bcubed_f1": round(bcubed(gold, predicted).f1, 4),
+            "cli_output": cli_output}
+
+
+def markdown(result: dict) -> str:
+    return "\n".join([
+        f"{SECTION} ({date.today().isoformat()})", "",
+        f"Command: `python benchmarks/stories/batch_scale.py --write --articles {result['articles']}` "
+        "(how the archive is made: see the script's docstring; replicas of the gold sets' real "
+        f"features with their real dates shifted {result['shift_days']:g} days per replica). "
+        "The figures are those of `storyline cluster --db FILE --json` run in a fresh process, "
+        "cards off. Shared 2-core machine.", "",
+        "| measure | value |", "|---|---:|",
+        f"| articles (replicas of the three gold sets) | {result['articles']:,} ({result['replicas']}) |",
+        f"| `storyline cluster` wall time (s) | {result['cluster_seconds']} |",
+        f"| `storyline cluster` peak resident memory (MB) | {result['peak_rss_mb']:,} |",
+        f"| stories | {result['stories']:,} |",
+        f"| stories joining two replicas (false by construction) | {result['stories_spanning_replicas']} |",
+        f"| pairwise F1 against the replicated gold labels | {result['pairwise_f1']} |",
+        f"| BCubed F1 | {result['bcubed_f1']} |", "",
+        "Raw figures: `" + json.dumps({k: v for k, v in result.items() if k != "cli_output"}) + "`", ""])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--shift-days", type=float, default=30.0)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    text = markdown(measure(args))
+    print(text)
+    if args.write:
+        replace_section(RESULTS, SECTION, text)
+
+
+if __name__ == "__main__":
+    main()
