@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 import faiss
 import numpy as np
 
-from .linkage import (Group, Weights, averages, follow_home, links, pair_sums, recall_sum, stray_home,
+from .linkage import (SUMS, Group, Weights, averages, follow_home, links, pair_sums, recall_sum, stray_home,
                       sums_with, within_window)
 from .sparse import stack
 
@@ -53,7 +53,7 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
     # and headlines search among articles for the stories they may follow
     articles = [g for g in ordered if not g.headline_only]
     headlines = [g for g in ordered if g.headline_only]
-    adjacency: dict[str, set[str]] = defaultdict(set)
+    edges: set[tuple[str, str]] = set()
     followed: dict[str, set[str]] = defaultdict(set)  # a headline-only group -> linked articles
     for a, b in (*candidate_pairs(articles, weights, neighbours),
                  *candidate_pairs(headlines, weights, neighbours, pool=articles)):
@@ -65,9 +65,10 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
                 if live[x].headline_only and not live[y].headline_only:
                     followed[x].add(y)
         else:
-            adjacency[a].add(b)
-            adjacency[b].add(a)
-    _agglomerate(live, members, adjacency, weights)
+            edges.add(_edge(a, b))
+    links = sorted(edges)
+    del edges
+    _agglomerate(live, members, links, weights)
     _follow(live, members, followed, weights)
     return sorted(sorted(keys) for keys in members.values())
 
@@ -177,11 +178,55 @@ def _blocks(groups: Sequence[Group], window: float, searched: Sequence[Group] | 
         yield [g for g in groups if g.first is None], list(searched)
 
 
-def _agglomerate(live, members, adjacency, weights: Weights) -> None:
-    # The pair sums (``linkage.SUMS``) of every two linked groups: when two groups merge,
-    # the merged group's sums with a neighbour are the sums of its parts', so each link is
-    # scored from a few additions instead of from the groups' vectors again.
-    sums = _edge_sums(live, [(a, b) for a in adjacency for b in adjacency[a] if a < b], weights)
+class _PairSums:
+    """The pair sums (``linkage.SUMS``) of linked groups, one float64 row each, in blocks of
+    one table. Rows are named by number, so a link costs a table row and a number in each
+    of its groups' neighbour maps: with 100,000 articles (some 2.3 million links) a small
+    array, a tuple key and a set entry per link took 930 MB."""
+
+    _BITS = 16
+
+    def __init__(self, width: int):
+        self.width = width
+        self.blocks: list[np.ndarray] = []
+        self.size = 0
+
+    def extend(self, rows: np.ndarray) -> range:
+        """Append ``rows`` (one per link); returns their numbers."""
+        first = self.size
+        for row in range(0, len(rows), 1 << self._BITS):
+            part = rows[row:row + (1 << self._BITS)]
+            while len(part):
+                if self.size >> self._BITS == len(self.blocks):
+                    self.blocks.append(np.empty((1 << self._BITS, self.width)))
+                at = self.size & ((1 << self._BITS) - 1)
+                taken = min(len(part), (1 << self._BITS) - at)
+                self.blocks[-1][at:at + taken] = part[:taken]
+                self.size += taken
+                part = part[taken:]
+        return range(first, self.size)
+
+    def row(self, number: int) -> np.ndarray:
+        """The row itself (a view: adding into it changes the table)."""
+        return self.blocks[number >> self._BITS][number & ((1 << self._BITS) - 1)]
+
+    def columns(self, numbers: Sequence[int]) -> np.ndarray:
+        """The rows ``numbers`` as the columns of one array, as ``linkage.averages`` takes them."""
+        return np.stack([self.row(n) for n in numbers], axis=1)
+
+
+def _agglomerate(live, members, edges: list[tuple[str, str]], weights: Weights) -> None:
+    """Merge linked groups by average linkage (see the module's docstring); ``edges``, the
+    candidate links, are used up (the list is emptied)."""
+    # The pair sums of every two linked groups: when two groups merge, the merged group's
+    # sums with a neighbour are the sums of its parts', so each link is scored from a few
+    # additions instead of from the groups' vectors again. ``neighbours[a][b]`` is the
+    # number of the row of ``sums`` that a and b share.
+    sums = _PairSums(len(SUMS))
+    neighbours: dict[str, dict[str, int]] = defaultdict(dict)
+    for (a, b), number in zip(edges, _edge_sums(live, edges, weights, sums)):
+        neighbours[a][b] = neighbours[b][a] = number
+    edges.clear()  # the caller's list: its tuples are not needed any more
     version = {key: 0 for key in live}
     heap: list[tuple[float, str, str, int, int]] = []
 
@@ -189,44 +234,44 @@ def _agglomerate(live, members, adjacency, weights: Weights) -> None:
         """Queue the links of ``a`` with each of ``others`` that may join."""
         if not others:
             return
-        found = np.stack([sums[_edge(a, b)] for b in others], axis=1)
+        found = sums.columns([neighbours[a][b] for b in others])
         scores = weights.scores(np.array(averages(found))).tolist()
         for b, score in zip(others, scores):
             if score >= weights.threshold and within_window(live[a], live[b], weights.window_days):
                 x, y = sorted((a, b))
                 heapq.heappush(heap, (-score, x, y, version[x], version[y]))
 
-    for a in sorted(adjacency):
-        push(a, sorted(b for b in adjacency[a] if a < b))
+    for a in sorted(neighbours):
+        push(a, sorted(b for b in neighbours[a] if a < b))
     while heap:
         _, a, b, va, vb = heapq.heappop(heap)
         if a not in live or b not in live or version[a] != va or version[b] != vb:
             continue  # one side has changed since this entry was pushed
-        neighbours = sorted((adjacency.pop(b, set()) | adjacency[a]) - {a, b})
-        _fill(sums, live, a, neighbours, weights)
-        _fill(sums, live, b, neighbours, weights)
-        for n in neighbours:
-            sums[_edge(a, n)] = sums[_edge(a, n)] + sums.pop(_edge(b, n))
-        del sums[_edge(a, b)]
+        of_a, of_b = neighbours[a], neighbours.pop(b, {})
+        del of_a[b]
+        of_b.pop(a, None)
+        around = sorted(of_a.keys() | of_b.keys())
+        _fill(sums, neighbours, live, a, around, weights)
+        _fill(sums, {b: of_b}, live, b, around, weights)
+        for n in around:
+            row = sums.row(of_a[n])
+            row += sums.row(of_b[n])
+            neighbours[n].pop(b, None)
         live[a].absorb(live.pop(b))
         members[a].extend(members.pop(b))
         version[a] += 1
-        adjacency[a] = set(neighbours)
-        for n in neighbours:
-            adjacency[n].discard(b)
-            adjacency[n].add(a)
-        push(a, neighbours)
-    _adopt_strays(live, members, adjacency, sums, weights)
+        push(a, around)
+    _adopt_strays(live, members, neighbours, sums, weights)
 
 
-def _adopt_strays(live, members, adjacency, sums, weights: Weights) -> None:
+def _adopt_strays(live, members, neighbours, sums: _PairSums, weights: Weights) -> None:
     """Move each story into the linked story ``linkage.stray_home`` names for it."""
     moves = {}
-    for a in sorted(key for key in live if adjacency.get(key)):
-        others = sorted(n for n in adjacency[a] if within_window(live[a], live[n], weights.window_days))
+    for a in sorted(key for key in live if neighbours.get(key)):
+        others = sorted(n for n in neighbours[a] if within_window(live[a], live[n], weights.window_days))
         if not others:
             continue
-        scores = weights.scores(np.array(averages(np.stack([sums[_edge(a, n)] for n in others], axis=1))))
+        scores = weights.scores(np.array(averages(sums.columns([neighbours[a][n] for n in others]))))
         home = stray_home(scores, [len(members[n]) for n in others], weights, len(members[a]))
         if home is not None:
             moves[a] = others[home]
@@ -244,18 +289,25 @@ def _edge(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def _fill(sums, live, a: str, others: Sequence[str], weights: Weights) -> None:
-    """The pair sums of ``a`` with those of ``others`` it has none with yet (it was not
-    linked to them), scored together (``linkage.sums_with``)."""
-    missing = [n for n in others if _edge(a, n) not in sums]
-    for n, found in zip(missing, sums_with([live[n] for n in missing], live[a], weights)):
-        sums[_edge(a, n)] = np.array(found)
+def _fill(sums: _PairSums, neighbours, live, a: str, others: Sequence[str], weights: Weights) -> None:
+    """Rows of pair sums of ``a`` with those of ``others`` it has none with yet (it was not
+    linked to them), scored together (``linkage.sums_with``); each is entered in both
+    groups' neighbour maps (of those ``neighbours`` holds)."""
+    mine = neighbours[a]
+    missing = [n for n in others if n not in mine]
+    if not missing:
+        return
+    numbers = sums.extend(np.array(sums_with([live[n] for n in missing], live[a], weights), dtype=np.float64))
+    for n, number in zip(missing, numbers):
+        mine[n] = number
+        if n in neighbours:
+            neighbours[n][a] = number
 
 
-def _edge_sums(live, edges: list[tuple[str, str]], weights: Weights) -> dict[tuple[str, str], np.ndarray]:
-    """The pair sums of the candidate links, at once for links between single-day,
-    single-language groups (nearly all of them: groups are articles, or a few copies of
-    one), one by one for the rest."""
+def _edge_sums(live, edges: list[tuple[str, str]], weights: Weights, sums: _PairSums) -> list[int]:
+    """The pair sums of the candidate links, entered in ``sums``; returns each link's row
+    number. At once for links between single-day, single-language groups (nearly all of
+    them: groups are articles, or a few copies of one), one by one for the rest."""
     keys = sorted(live)
     row = {key: i for i, key in enumerate(keys)}
     groups = [live[key] for key in keys]
@@ -264,15 +316,16 @@ def _edge_sums(live, edges: list[tuple[str, str]], weights: Weights) -> dict[tup
     first = np.array([row[a] for a, _ in edges], dtype=np.int64)
     second = np.array([row[b] for _, b in edges], dtype=np.int64)
     fast = simple[first] & simple[second]
-    found: dict[tuple[str, str], np.ndarray] = {}
-    i, j = first[fast], second[fast]
-    if len(i):
-        table = _simple_sums(groups, i, j, weights.time_scale_days)
-        for k, (x, y) in enumerate(zip(i.tolist(), j.tolist())):
-            found[(keys[x], keys[y])] = table[:, k]
-    for x, y in zip(first[~fast].tolist(), second[~fast].tolist()):
-        found[(keys[x], keys[y])] = np.array(pair_sums(groups[x], groups[y], weights.time_scale_days))
-    return found
+    numbers = np.empty(len(edges), dtype=np.int64)
+    if fast.any():
+        table = _simple_sums(groups, first[fast], second[fast], weights.time_scale_days)
+        numbers[fast] = np.asarray(sums.extend(table.T))
+    slow = np.flatnonzero(~fast)
+    if len(slow):
+        found = [pair_sums(groups[x], groups[y], weights.time_scale_days)
+                 for x, y in zip(first[slow].tolist(), second[slow].tolist())]
+        numbers[slow] = np.asarray(sums.extend(np.array(found, dtype=np.float64)))
+    return numbers.tolist()
 
 
 def _simple_sums(groups: Sequence[Group], i: np.ndarray, j: np.ndarray, scale: float) -> np.ndarray:
