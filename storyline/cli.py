@@ -270,17 +270,19 @@ def story(story_id: str, db: str | None, why: bool, as_json: bool) -> None:
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE.")
 @json_option
-def cluster(db: str | None, since: str | None, until: str | None, as_json: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def cluster(db: str | None, since: str | None, until: str | None, as_json: bool, quiet: bool) -> None:
     """Cluster the whole archive, or a date range, again (batch mode: the result does not
-    depend on the order articles arrived in).
+    depend on the order articles arrived in). A bar on stderr shows each stage; 100,000
+    articles take some minutes (benchmarks/results/stories.md, "Batch at scale").
 
     \b
     Examples:
       storyline cluster --db news.db
       storyline cluster --db news.db --since 2024-06-01 --until 2024-06-30 --json
     """
-    with Engine(db=db) as engine:
-        count = engine.cluster(since, until)
+    with Engine(db=db) as engine, render.stages(quiet or as_json) as stage:
+        count = engine.cluster(since, until, stage=stage)
     _emit({"stories": count, "since": since, "until": until}) if as_json else click.echo(f"{count} stories")
 
 

@@ -27,6 +27,7 @@ from .types import Article, RawDocument, Rejected, Story
 
 if TYPE_CHECKING:
     from .cardbuilder import CardBuilder
+    from .cluster.batch import Stage
     from .cluster.membership import MemberFit
     from .cards.model import StoryCard
     from .store.pages import ArticleHead, Changes, ListingCache, SearchResults, StoryListing
@@ -312,12 +313,19 @@ class Engine:
     def count_articles(self, **filters: Any) -> int:
         return self.store.count_articles(**filters)
 
-    def cluster(self, since: str | None = None, until: str | None = None) -> int:
+    def cluster(self, since: str | None = None, until: str | None = None,
+                stage: Stage | None = None) -> int:
         """Batch mode: cluster the whole archive (or the articles published from ``since``
         to ``until``, ISO dates) again; the result does not depend on the order articles
-        arrived in. Returns the number of stories the clustered articles form."""
-        count = self.story_builder.recluster(since, until)
-        self._refresh_changed_cards()
+        arrived in. Returns the number of stories the clustered articles form. ``stage``
+        hears of each stage as it begins, cards included (``cluster.batch.Stage``)."""
+        from .cluster.batch import no_stage  # clustering's imports load on first use
+
+        stage = stage or no_stage
+        count = self.story_builder.recluster(since, until, stage)
+        if self.settings["cards"]:
+            todo = self.store.cards_to_refresh()
+            self.refresh_cards(todo, progress=stage("building cards", len(todo)))
         return count
 
     def stories(self, **filters: Any) -> list[Story]:

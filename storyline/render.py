@@ -32,6 +32,30 @@ def progress(silent: bool, label: str, unit: str = " docs") -> Iterator[Callable
         yield bar.update
 
 
+@contextlib.contextmanager
+def stages(silent: bool) -> Iterator[Callable[[str, int | None], Callable[[int], None]]]:
+    """Progress of a job in stages (``cluster.batch.Stage``): each stage that begins gets
+    a bar on stderr (its steps done, of how many when known, and their rate) in place of
+    the last one's; or nothing."""
+    if silent:
+        yield lambda label, total: (lambda n: None)
+        return
+    shown: list[tqdm] = []
+
+    def stage(label: str, total: int | None) -> Callable[[int], None]:
+        if shown:
+            shown.pop().close()
+        shown.append(tqdm(desc=label, total=total, unit="", file=click.get_text_stream("stderr"),
+                          dynamic_ncols=True, leave=False, delay=1.0))
+        return shown[-1].update
+
+    try:
+        yield stage
+    finally:
+        if shown:
+            shown.pop().close()
+
+
 def _width() -> int:
     return min(shutil.get_terminal_size((100, 20)).columns, 120)
 

@@ -19,6 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .cluster import Group, OnlineClusterer, Weights, cluster_groups, pack, story_id_for, unpack
+from .cluster.batch import Stage, no_stage
 from .cluster.membership import LARGEST_EXPLAINED, MemberFit, member_fits, probability
 from .cluster.state import MISSING_RARE, MISSING_RECALLED
 from .cluster.sparse import SparseSum
@@ -467,7 +468,8 @@ class StoryBuilder:
         article = self.store.article(row.article_id)
         return article.language if article else None
 
-    def recluster(self, since: str | None = None, until: str | None = None) -> int:
+    def recluster(self, since: str | None = None, until: str | None = None,
+                  stage: Stage = no_stage) -> int:
         """Batch: cluster every stored article again from its stored features; returns the
         number of stories. With ``since``/``until`` (ISO dates) only the stories active in
         that range are clustered again: their members and the range's articles.
@@ -479,25 +481,32 @@ class StoryBuilder:
         online in order of publication and then clustered in batch read 0.781 pairwise F1
         without this and 0.796 with it, what clustering the same articles from scratch reads.
         Past 8,192 counted articles the vectors keep their weights, as online re-weighing
-        stops there too (the re-weighing holds them all in memory at once)."""
+        stops there too (the re-weighing holds them all in memory at once).
+
+        ``stage`` hears of each stage as it begins (``cluster.batch.Stage``), for a progress
+        display: on 100,000 articles the whole takes minutes."""
         self._online = None  # its stories are about to be replaced: free them first
-        stored = {row.article_id: row for row in self.store.iter_features()}
+        stored = self._read_features(stage("reading features", None))
         todo = [a for a in (self.store.article(i) for i in self.store.unassigned_article_ids()
                             if i not in stored) if a]
         if todo:  # articles stored with no features (ingested with clustering off)
+            computed = stage("computing features", len(todo))
             dense = self._embedding(todo)
             self.duplicates(todo)
             self.features(todo, dense)
+            computed(len(todo))
         documents = self.store.df_load(())[1]
         # up to the size online re-weighing goes to (``_reweighing_due``): ``_reweigh``
         # holds every vector at once, some 30 KB an article at its peak
         reweigh = bool(stored) and self.store.reweighed_at() != documents and documents < 2 * REWEIGH_AT[-1]
         if reweigh:
+            weighed = stage("weighing the vectors again", len(stored))
             self._reweigh()
+            weighed(len(stored))
         elif not stored and todo:  # all weighed just now, with these frequencies
             self.store.save_reweighed([], [], documents)
         if reweigh or todo:  # read again: new or newly weighed vectors
-            stored = {row.article_id: row for row in self.store.iter_features()}
+            stored = self._read_features(stage("reading features again", None))
         rows = self._completed(stored)
         del stored
         groups = []
@@ -513,15 +522,25 @@ class StoryBuilder:
             groups = [g for g in groups if g.key in chosen]
         links = [(a, b) for a, b, *_ in self.store.duplicate_links()]
         with threadpool_limits(self.settings["threads"]):
-            clusters = cluster_groups(groups, self.weights, duplicate_links=links)
+            clusters = cluster_groups(groups, self.weights, duplicate_links=links, stage=stage)
+        written = stage("writing stories", len(clusters))
         stories, members = self._stories_of(clusters, {g.key: g for g in groups}, touched)
         if since is None and until is None:
             self.store.replace_all_stories(stories, members)
         else:
             new = {s.story_id for s in stories}
             self.store.save_story_updates(stories, members, sorted(touched - new))
+        written(len(clusters))
         self._online = None  # rebuilt from the new states when next needed
         return len(stories)
+
+    def _read_features(self, progress) -> dict[str, FeatureRow]:
+        """Every stored article's features, by article id."""
+        stored = {}
+        for row in self.store.iter_features():
+            stored[row.article_id] = row
+            progress(1)
+        return stored
 
     def _stories_of(self, clusters: list[list[str]], by_key: dict[str, Group], replaced: set[str]):
         """Story rows and memberships, each story named after its earliest member (a name

@@ -282,6 +282,38 @@ def test_batch_adds_the_pair_sums_of_merged_groups_as_scoring_anew_would():
                                   neighbours=len(groups)) == by_matrix
 
 
+def test_batch_gives_the_same_stories_whatever_the_size_of_its_pair_sum_blocks(monkeypatch):
+    """The links' pair sums live in blocks of one table; links whose rows fall in different
+    blocks (blocks of 2 rows here, of 65,536 in use) add up as any others do."""
+    from storyline.cluster.batch import _PairSums
+
+    for seed in range(4):
+        groups = _mixed(seed, count=14)
+        weights = replace(WITH_PRODUCTS, threshold=4.0, stray_reach=4.0, stray_lead=1.0)
+        as_used = cluster_groups(groups, weights, neighbours=len(groups))
+        monkeypatch.setattr(_PairSums, "_BITS", 1)
+        assert cluster_groups(groups, weights, neighbours=len(groups)) == as_used
+        monkeypatch.undo()
+    assert any(len(story) > 1 for story in as_used)  # merges happened: sums were added
+
+
+def test_a_copy_absorbs_others_without_changing_the_group_it_was_copied_from():
+    """Copies share their arrays with the original (batch copies every article's group),
+    which is safe only while absorbing never changes an array in place."""
+    first, second, third = _mixed(5, count=3)
+    before = (first.dense.copy(), {k: v.copy() for k, v in first.by_language.items()},
+              first.lexical.weights.copy(), dict(first.days), dict(first.languages), dict(first.recalled))
+    story = first.copy()
+    story.absorb(second)
+    story.absorb(third)
+    assert story.size == 3 and len(story.languages) == 3
+    assert np.array_equal(first.dense, before[0]) and first.size == 1
+    assert first.by_language.keys() == before[1].keys()
+    assert all(np.array_equal(first.by_language[k], v) for k, v in before[1].items())
+    assert np.array_equal(first.lexical.weights, before[2])
+    assert (first.days, first.languages, first.recalled) == before[3:]
+
+
 def test_regrouping_never_names_a_story_after_a_live_one():
     from storyline.cluster.online import story_id_for
     from storyline.cluster.regroup import regroup

@@ -79,6 +79,33 @@ def _batch_partition(docs: list[RawDocument], db: Path) -> list[list[str]]:
         return sorted(sorted(s.article_ids) for s in engine.stories(limit=1000))
 
 
+def test_batch_clustering_reports_each_stage_with_its_steps(tmp_path):
+    """`storyline cluster` shows a bar per stage: each stage is announced before its work,
+    with the number of steps when known, and its steps add up to it."""
+    docs = _demo_documents()
+    heard: list[list] = []
+
+    def stage(label: str, total: int | None):
+        heard.append([label, total, 0])
+        return lambda done: heard[-1].__setitem__(2, heard[-1][2] + done)
+
+    with Engine(db=str(tmp_path / "staged.db"), cluster=False) as engine:
+        engine.ingest_documents(docs)
+        count = engine.cluster(stage=stage)
+        articles = len(engine.store.unassigned_article_ids()) + sum(s.size for s in engine.stories(limit=1000))
+    labels = [label for label, _, _ in heard]
+    assert labels == ["reading features", "computing features", "reading features again",
+                      "finding candidate links", "merging", "writing stories", "building cards"]
+    steps = {label: (total, done) for label, total, done in heard}
+    assert steps["reading features"] == (None, 0)  # ingested with clustering off: none yet
+    assert steps["computing features"] == (articles, articles)
+    assert steps["reading features again"] == (None, articles)
+    assert steps["finding candidate links"] == (2 * articles, 2 * articles)  # by meaning and by words
+    assert 0 < steps["merging"][1] < articles and steps["merging"][0] is None
+    assert steps["writing stories"] == (count, count)
+    assert steps["building cards"][0] == steps["building cards"][1] > 0
+
+
 def test_batch_mode_does_not_depend_on_input_order(tmp_path):
     docs = _demo_documents()
     partitions = []

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import faiss
 import numpy as np
@@ -36,6 +36,22 @@ from .linkage import (SUMS, Group, Weights, averages, follow_home, links, pair_s
 from .sparse import stack
 
 _NEIGHBOURS = 20
+
+#: What to call with the number of steps done since the last call.
+Progress = Callable[[int], None]
+#: Opens a stage of a long job, given its label and its number of steps (None when not
+#: known in advance); returns the stage's ``Progress``.
+Stage = Callable[[str, "int | None"], Progress]
+
+
+def no_stage(label: str, total: int | None) -> Progress:
+    """A ``Stage`` that shows nothing."""
+    return _ignore
+
+
+def _ignore(done: int) -> None:
+    pass
+
 #: queries searched at once: faiss's own block (``distance_compute_blas_query_bs``), so the
 #: neighbours found are the same as when all are searched at once
 _QUERY_BLOCK = 4096
@@ -43,8 +59,9 @@ _QUERY_BLOCK = 4096
 
 def cluster_groups(groups: Sequence[Group], weights: Weights, *,
                    duplicate_links: Iterable[tuple[str, str]] = (),
-                   neighbours: int = _NEIGHBOURS) -> list[list[str]]:
-    """Partition the keys of ``groups`` (one per article) into stories, each sorted."""
+                   neighbours: int = _NEIGHBOURS, stage: Stage = no_stage) -> list[list[str]]:
+    """Partition the keys of ``groups`` (one per article) into stories, each sorted.
+    ``stage`` hears of the two long stages: the neighbour search and the merging."""
     ordered = sorted(groups, key=lambda g: g.key)
     members = {g.key: [g.key] for g in ordered}
     live = {g.key: g.copy() for g in ordered}
@@ -55,8 +72,9 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
     headlines = [g for g in ordered if g.headline_only]
     edges: set[tuple[str, str]] = set()
     followed: dict[str, set[str]] = defaultdict(set)  # a headline-only group -> linked articles
-    for a, b in (*candidate_pairs(articles, weights, neighbours),
-                 *candidate_pairs(headlines, weights, neighbours, pool=articles)):
+    searched = stage("finding candidate links", 2 * len(ordered))  # by meaning, and by words
+    for a, b in (*candidate_pairs(articles, weights, neighbours, progress=searched),
+                 *candidate_pairs(headlines, weights, neighbours, pool=articles, progress=searched)):
         a, b = parent(a), parent(b)
         if a == b:
             continue
@@ -68,7 +86,7 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
             edges.add(_edge(a, b))
     links = sorted(edges)
     del edges
-    _agglomerate(live, members, links, weights)
+    _agglomerate(live, members, links, weights, stage("merging", None))
     _follow(live, members, followed, weights)
     return sorted(sorted(keys) for keys in members.values())
 
@@ -113,33 +131,40 @@ def _join_duplicates(live, members, links):
 
 
 def candidate_pairs(groups: Sequence[Group], weights: Weights, k: int,
-                    pool: Sequence[Group] | None = None) -> set[tuple[str, str]]:
+                    pool: Sequence[Group] | None = None, progress: Progress = _ignore) -> set[tuple[str, str]]:
     """Nearest neighbours by dense and by lexical similarity, searched within date blocks:
-    of ``groups`` among themselves, or among ``pool`` when it is given."""
+    of ``groups`` among themselves, or among ``pool`` when it is given. ``progress`` hears
+    of each query searched, once by each kind."""
     pairs: set[tuple[str, str]] = set()
     if not groups or (pool is not None and not pool):
         return pairs
     for queries, pool in _blocks(groups, weights.window_days, pool):
         if not queries or not pool:
             continue
-        for rows in (_dense_neighbours(queries, pool, k), _lexical_neighbours(queries, pool, k)):
+        for rows in (_dense_neighbours(queries, pool, k, progress),
+                     _lexical_neighbours(queries, pool, k, progress)):
             for group, row in zip(queries, rows):
                 pairs.update(tuple(sorted((group.key, pool[j].key))) for j in row
                              if j >= 0 and pool[j].key != group.key)
     return pairs
 
 
-def _dense_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int) -> np.ndarray:
+def _dense_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int,
+                      progress: Progress = _ignore) -> np.ndarray:
     index = faiss.IndexFlatIP(len(pool[0].dense))
     index.add(np.stack([g.centroid for g in pool]).astype("float32"))  # the index keeps a copy
     # queries a block at a time, so the vectors are not held three times over (100,000
     # articles: 200 MB each); blocks of faiss's own query block size give the same results
-    found = [index.search(np.stack([g.centroid for g in queries[start:start + _QUERY_BLOCK]]).astype("float32"),
-                          min(k + 1, len(pool)))[1] for start in range(0, len(queries), _QUERY_BLOCK)]
+    found = []
+    for start in range(0, len(queries), _QUERY_BLOCK):
+        block = np.stack([g.centroid for g in queries[start:start + _QUERY_BLOCK]]).astype("float32")
+        found.append(index.search(block, min(k + 1, len(pool)))[1])
+        progress(len(block))
     return np.concatenate(found)
 
 
-def _lexical_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int) -> np.ndarray:
+def _lexical_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int,
+                        progress: Progress = _ignore) -> np.ndarray:
     """Top ``k + 1`` of the pool by TF-IDF dot product (-1 where fewer share a term)."""
     found = np.full((len(queries), min(k + 1, len(pool))), -1, dtype=np.int64)
     both = stack([g.lexical for g in (*queries, *pool)])
@@ -153,6 +178,7 @@ def _lexical_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int)
         top = np.argpartition(scores, found.shape[1] - 1, axis=1)[:, :found.shape[1]]
         hit = np.take_along_axis(scores, top, axis=1) < 0
         found[start:start + step] = np.where(hit, top, -1)
+        progress(len(top))
     return found
 
 
@@ -193,17 +219,15 @@ class _PairSums:
 
     def extend(self, rows: np.ndarray) -> range:
         """Append ``rows`` (one per link); returns their numbers."""
-        first = self.size
-        for row in range(0, len(rows), 1 << self._BITS):
-            part = rows[row:row + (1 << self._BITS)]
-            while len(part):
-                if self.size >> self._BITS == len(self.blocks):
-                    self.blocks.append(np.empty((1 << self._BITS, self.width)))
-                at = self.size & ((1 << self._BITS) - 1)
-                taken = min(len(part), (1 << self._BITS) - at)
-                self.blocks[-1][at:at + taken] = part[:taken]
-                self.size += taken
-                part = part[taken:]
+        first, block = self.size, 1 << self._BITS
+        while len(rows):
+            if self.size >> self._BITS == len(self.blocks):
+                self.blocks.append(np.empty((block, self.width)))
+            at = self.size & (block - 1)
+            taken = min(len(rows), block - at)
+            self.blocks[-1][at:at + taken] = rows[:taken]
+            self.size += taken
+            rows = rows[taken:]
         return range(first, self.size)
 
     def row(self, number: int) -> np.ndarray:
@@ -215,9 +239,10 @@ class _PairSums:
         return np.stack([self.row(n) for n in numbers], axis=1)
 
 
-def _agglomerate(live, members, edges: list[tuple[str, str]], weights: Weights) -> None:
+def _agglomerate(live, members, edges: list[tuple[str, str]], weights: Weights,
+                 progress: Progress = _ignore) -> None:
     """Merge linked groups by average linkage (see the module's docstring); ``edges``, the
-    candidate links, are used up (the list is emptied)."""
+    candidate links, are used up (the list is emptied). ``progress`` hears of each merge."""
     # The pair sums of every two linked groups: when two groups merge, the merged group's
     # sums with a neighbour are the sums of its parts', so each link is scored from a few
     # additions instead of from the groups' vectors again. ``neighbours[a][b]`` is the
@@ -261,6 +286,7 @@ def _agglomerate(live, members, edges: list[tuple[str, str]], weights: Weights) 
         members[a].extend(members.pop(b))
         version[a] += 1
         push(a, around)
+        progress(1)
     _adopt_strays(live, members, neighbours, sums, weights)
 
 
