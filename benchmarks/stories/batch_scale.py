@@ -29,6 +29,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -103,64 +104,93 @@ def duplicate_links(base_store, made: dict[str, tuple[int, str]]) -> list[tuple]
 
 
 def measure(args) -> dict:
-    with tempfile.TemporaryDirectory(prefix="storyline-batch-scale-") as folder:
-        with threadpool_limits(1), Engine(db=str(Path(folder) / "base.db"), cluster=False) as base:
+    with tempfile.TemporaryDirectory(prefix="storyline-batch-scale-") as temporary:
+        folder = Path(args.keep or temporary)
+        with threadpool_limits(1), Engine(db=str(folder / "base.db"), cluster=False) as base:
             bases = base_articles(base, SETS)
             base.story_builder.duplicates([article for _, article, _ in bases])  # wire copies
             gold_base = gold_of_bases(bases)
-            db = Path(folder) / "archive.db"
-            with Engine(db=str(db), cluster=False) as engine:
+            archive = folder / "archive.db"
+            with Engine(db=str(archive), cluster=False) as engine:
                 started = time.perf_counter()
                 made = fill(engine, bases, args.articles, args.shift_days)
                 links = duplicate_links(base.store, made)
                 if links:
                     engine.store.add_duplicate_links(links)
                 fill_seconds = time.perf_counter() - started
-        output, errors = Path(folder) / "out", Path(folder) / "err"
-        started = time.perf_counter()
-        with output.open("w") as out, errors.open("w") as err:
-            child = subprocess.Popen([sys.executable, "-m", "storyline", "cluster", "--db", str(db), "--json"],
-                                     env={**os.environ, "STORYLINE_CARDS": "false"}, stdout=out, stderr=err)
-            _, status, usage = os.wait4(child.pid, 0)  # this child's own peak, no other's
-        seconds = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status):
-            raise SystemExit(f"storyline cluster failed: {errors.read_text()[-2000:]}")
-        cli_output = json.loads(output.read_text() or "{}")
-        with Engine(db=str(db), cluster=False) as engine:
-            story_of = engine.store.story_of(list(made))
-    gold = {key: f"{r}:{gold_base[article]}" for key, (r, article) in made.items()}
+        gold = {key: f"{r}:{gold_base[article]}" for key, (r, article) in made.items()}
+        if args.keep:  # which replica and gold story each article is, to look at with the archive
+            (folder / "gold.json").write_text(json.dumps(
+                {key: {"replica": r, "base": article, "gold": gold[key]} for key, (r, article) in made.items()}))
+        runs = {}
+        for name, tree in ([("before", args.compare)] if args.compare else []) + [("this", None)]:
+            db = folder / f"{name}.db"
+            shutil.copyfile(archive, db)  # each code clusters the same archive as filled
+            runs[name] = cluster_run(db, tree, made, gold, folder)
+    return {"articles": len(made), "replicas": len({r for r, _ in made.values()}),
+            "shift_days": args.shift_days, "duplicate_links": len(links),
+            "fill_seconds": round(fill_seconds, 1), "compare": args.compare, **runs}
+
+
+def cluster_run(db: Path, tree: str | None, made, gold, folder: Path) -> dict:
+    """``storyline cluster`` on ``db`` in a fresh process (with the code of ``tree``, else
+    this tree's): its wall time, its own peak memory and how its stories score."""
+    output, errors = folder / "out", folder / "err"
+    env = {**os.environ, "STORYLINE_CARDS": "false"}
+    if tree:
+        env["PYTHONPATH"] = str(Path(tree).resolve())
+    started = time.perf_counter()
+    with output.open("w") as out, errors.open("w") as err:
+        child = subprocess.Popen([sys.executable, "-m", "storyline", "cluster", "--db", str(db), "--json"],
+                                 env=env, stdout=out, stderr=err, cwd=folder)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own peak, no other's
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"storyline cluster failed: {errors.read_text()[-2000:]}")
+    with Engine(db=str(db), cluster=False) as engine:
+        story_of = engine.store.story_of(list(made))
     predicted = {key: story_of.get(key, "?" + key) for key in made}
     replicas_of: dict[str, set[int]] = {}
     for key, story in predicted.items():
         replicas_of.setdefault(story, set()).add(made[key][0])
-    return {"articles": len(made), "replicas": len({r for r, _ in made.values()}),
-            "shift_days": args.shift_days, "duplicate_links": len(links),
-            "fill_seconds": round(fill_seconds, 1),
-            "cluster_seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024),
+    return {"cluster_seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024),
             "stories": len(replicas_of),
             "stories_spanning_replicas": sum(len(r) > 1 for r in replicas_of.values()),
             "pairwise_f1": round(pairwise(gold, predicted).f1, 4),
             "bcubed_f1": round(bcubed(gold, predicted).f1, 4),
-            "cli_output": cli_output}
+            "stories_digest": hashlib.sha256(json.dumps(sorted(sorted(k for k in made if predicted[k] == s)
+                                                                for s in replicas_of)).encode()).hexdigest()[:16]}
 
 
 def markdown(result: dict) -> str:
-    return "\n".join([
+    names = [name for name in ("before", "this") if name in result]
+    row = lambda label, key, form="{}": (f"| {label} | "  # noqa: E731
+                                         + " | ".join(form.format(result[n][key]) for n in names) + " |")
+    lines = [
         f"{SECTION} ({date.today().isoformat()})", "",
-        f"Command: `python benchmarks/stories/batch_scale.py --write --articles {result['articles']}` "
-        "(how the archive is made: see the script's docstring; replicas of the gold sets' real "
-        f"features with their real dates shifted {result['shift_days']:g} days per replica). "
-        "The figures are those of `storyline cluster --db FILE --json` run in a fresh process, "
-        "cards off. Shared 2-core machine.", "",
-        "| measure | value |", "|---|---:|",
-        f"| articles (replicas of the three gold sets) | {result['articles']:,} ({result['replicas']}) |",
-        f"| `storyline cluster` wall time (s) | {result['cluster_seconds']} |",
-        f"| `storyline cluster` peak resident memory (MB) | {result['peak_rss_mb']:,} |",
-        f"| stories | {result['stories']:,} |",
-        f"| stories joining two replicas (false by construction) | {result['stories_spanning_replicas']} |",
-        f"| pairwise F1 against the replicated gold labels | {result['pairwise_f1']} |",
-        f"| BCubed F1 | {result['bcubed_f1']} |", "",
-        "Raw figures: `" + json.dumps({k: v for k, v in result.items() if k != "cli_output"}) + "`", ""])
+        f"Command: `python benchmarks/stories/batch_scale.py --write --articles {result['articles']}"
+        + (" --compare TREE" if result["compare"] else "") + "` (how the archive is made: see the "
+        "script's docstring; replicas of the gold sets' real features with their real dates shifted "
+        f"{result['shift_days']:g} days per replica). The figures are those of `storyline cluster "
+        "--db FILE --json` run in a fresh process, cards off"
+        + (f"; before = the code of {result['compare']}, this = this tree, each on a copy of the "
+           "same archive, one after the other" if result["compare"] else "") + ". Shared 2-core machine.", "",
+        f"{result['articles']:,} articles: {result['replicas']} replicas of the three gold sets, with "
+        f"{result['duplicate_links']:,} duplicate links.", "",
+        "| measure | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names),
+        row("`storyline cluster` wall time (s)", "cluster_seconds"),
+        row("`storyline cluster` peak resident memory (MB)", "peak_rss_mb", "{:,}"),
+        row("stories", "stories", "{:,}"),
+        row("stories joining two replicas", "stories_spanning_replicas"),
+        row("pairwise F1 against the replicated gold labels", "pairwise_f1"),
+        row("BCubed F1", "bcubed_f1"),
+        row("stories digest", "stories_digest"), ""]
+    if len(names) == 2:
+        before, this = result["before"], result["this"]
+        lines += [f"Ratios (this / before): time x{this['cluster_seconds'] / before['cluster_seconds']:.2f}, "
+                  f"peak memory x{this['peak_rss_mb'] / before['peak_rss_mb']:.2f}.", ""]
+    lines += ["Raw figures: `" + json.dumps(result) + "`", ""]
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -168,6 +198,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--shift-days", type=float, default=30.0)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--keep", metavar="FOLDER", help="keep the archive (archive.db) in FOLDER to look at")
+    parser.add_argument("--compare", metavar="TREE",
+                        help="also cluster the same archive with the code of another checkout, first")
     args = parser.parse_args()
     text = markdown(measure(args))
     print(text)
