@@ -151,15 +151,17 @@ def cluster_run(db: Path, tree: str | None, made, gold, folder: Path) -> dict:
         story_of = engine.store.story_of(list(made))
     predicted = {key: story_of.get(key, "?" + key) for key in made}
     replicas_of: dict[str, set[int]] = {}
+    members: dict[str, list[str]] = {}
     for key, story in predicted.items():
         replicas_of.setdefault(story, set()).add(made[key][0])
+        members.setdefault(story, []).append(key)
     return {"cluster_seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024),
             "stories": len(replicas_of),
             "stories_spanning_replicas": sum(len(r) > 1 for r in replicas_of.values()),
             "pairwise_f1": round(pairwise(gold, predicted).f1, 4),
             "bcubed_f1": round(bcubed(gold, predicted).f1, 4),
-            "stories_digest": hashlib.sha256(json.dumps(sorted(sorted(k for k in made if predicted[k] == s)
-                                                                for s in replicas_of)).encode()).hexdigest()[:16]}
+            "stories_digest": hashlib.sha256(json.dumps(sorted(sorted(keys) for keys in members.values()))
+                                             .encode()).hexdigest()[:16]}
 
 
 def markdown(result: dict) -> str:
