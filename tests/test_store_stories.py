@@ -243,6 +243,28 @@ def test_replace_all_stories_replaces_everything(news):
     assert set(news.story_states()) == {"x", "y"}
 
 
+def test_replacing_all_stories_leaves_a_story_that_comes_back_whole_unchanged(news):
+    """Batch re-clustering hands every story back: one with the same id and the same
+    members keeps its update time (and so its card; a new state is still written), one
+    whose members changed is updated, and one that is gone is deleted."""
+    news.save_story_updates([row("kept", 2), row("grown", 1), row("gone", 1)],
+                            [("a1", "kept", 1.0), ("a2", "kept", 1.0), ("b1", "grown", 1.0),
+                             ("c1", "gone", 1.0)], [])
+    before = {u.story.story_id: u.updated_at for u in news.story_updates()}
+    since = codec.now_iso()
+    news.replace_all_stories([row("kept", 2, b"new state"), row("grown", 3)],
+                             [("a1", "kept", 1.0), ("a2", "kept", 1.0), ("b1", "grown", 1.0),
+                              ("b2", "grown", 1.0), ("c1", "grown", 1.0)])
+    after = {u.story.story_id: u.updated_at for u in news.story_updates()}
+    assert after["kept"] == before["kept"] < since <= after["grown"]
+    assert "gone" not in after and news.count_stories_updated_since(since) == 1
+    assert news.story_states()["kept"].state == b"new state"
+    assert news.story("grown").article_ids == ("b1", "b2", "c1") and news.story("grown").size == 3
+    # an article left out of every story is in none (not kept in a story that is gone)
+    news.replace_all_stories([row("kept", 2)], [("a1", "kept", 1.0), ("a2", "kept", 1.0)])
+    assert set(news.story_states()) == {"kept"} and news.story_of(["b1", "c1"]) == {}
+
+
 def test_duplicate_groups_in_publication_order(news):
     members = ["a1", "a2", "a3", "a4", "b1", "b2"]
     news.save_story_updates([row("s", 6), row("t", 1)],

@@ -106,6 +106,30 @@ def test_batch_clustering_reports_each_stage_with_its_steps(tmp_path):
     assert steps["building cards"][0] == steps["building cards"][1] > 0
 
 
+def test_clustering_again_rebuilds_only_the_cards_of_stories_that_changed(tmp_path):
+    """A second `storyline cluster` over the same archive changes no story, so it builds no
+    card; after one more article it builds the cards of the stories that changed alone."""
+    docs = _demo_documents()
+    built: dict[str, int | None] = {}
+
+    def stage(label: str, total: int | None):
+        built[label] = total
+        return lambda done: None
+
+    with Engine(db=str(tmp_path / "again.db"), cluster=False) as engine:
+        engine.ingest_documents(docs[1:])
+        count = engine.cluster(stage=stage)
+        assert built["building cards"] == count
+        cards = {card.story_id: card for card in engine.iter_cards()}
+        engine.cluster(stage=stage)
+        assert built["building cards"] == 0
+        assert {card.story_id: card for card in engine.iter_cards()} == cards
+        engine.ingest_documents(docs[:1])
+        engine.cluster(stage=stage)
+        assert 1 <= built["building cards"] <= 2  # the story it joined (and one it left)
+        assert engine.store.cards_to_refresh() == []
+
+
 def test_batch_mode_does_not_depend_on_input_order(tmp_path):
     docs = _demo_documents()
     partitions = []

@@ -193,7 +193,9 @@ class Store(ABC):
     @abstractmethod
     def replace_all_stories(self, stories: Sequence[StoryRow],
                             members: Sequence[Membership]) -> None:
-        """Replace every story and membership, in one transaction (batch re-clustering)."""
+        """Replace every story and membership, in one transaction (batch re-clustering).
+        A story that comes back with the same id and the same members is not changed: its
+        state and days are written, but it keeps its ``updated_at``, and so its card."""
 
     @abstractmethod
     def save_reweighed(self, features: Sequence[tuple[str, bytes, bytes, bytes]],

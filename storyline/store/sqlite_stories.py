@@ -96,16 +96,33 @@ class SQLiteStoriesMixin:
                             members: Sequence[Membership]) -> None:
         stories, members = list(stories), list(members)
         now = codec.now_iso()
+        given: dict[str, set[str]] = {}
+        for article_id, story_id, _ in members:
+            given.setdefault(story_id, set()).add(article_id)
         with self._transaction() as conn:
-            conn.execute("DELETE FROM story_members")
-            conn.execute("DELETE FROM story_facets")
-            conn.execute("DELETE FROM stories")
-            conn.executemany(_UPSERT_STORY, _story_values(stories, now))
+            # Stories that come back whole are not rewritten as new: deleting and inserting
+            # every story made each re-clustering rebuild every card (cards cascade with
+            # their story and follow its updated_at), hours of work on a large archive.
+            stored: dict[str, set[str]] = {}
+            for article_id, story_id in conn.execute("SELECT article_id, story_id FROM story_members"):
+                stored.setdefault(story_id, set()).add(article_id)
+            stored.update({row[0]: set() for row in conn.execute(
+                "SELECT story_id FROM stories WHERE story_id NOT IN (SELECT story_id FROM story_members)")})
+            placed = {article_id for ids in given.values() for article_id in ids}
+            left_out = [(a,) for ids in stored.values() for a in ids if a not in placed]
+            conn.executemany("DELETE FROM story_members WHERE article_id = ?", left_out)  # in no story now
+            same = {story_id for story_id, ids in given.items() if stored.get(story_id) == ids}
+            changed = [s for s in stories if s.story_id not in same]
+            conn.executemany("UPDATE stories SET first_day = ?, last_day = ?, state = ? WHERE story_id = ?",
+                             ((s.first_day, s.last_day, s.state, s.story_id)
+                              for s in stories if s.story_id in same))
+            conn.executemany(_UPSERT_STORY, _story_values(changed, now))
             upsert_members(conn, members)
-            sizes = refresh_stories(conn, None, now)
-        warn_on_size_mismatch(sizes, stories)
-        logger.debug("replaced all stories: %d stories, %d memberships",
-                     len(stories), len(members))
+            delete_empty_stories(conn, sorted(set(stored) - set(given)))
+            sizes = refresh_stories(conn, [s.story_id for s in changed], now)
+        warn_on_size_mismatch(sizes, changed)
+        logger.debug("replaced all stories: %d stories (%d unchanged), %d memberships",
+                     len(stories), len(same), len(members))
 
     @staticmethod
     def _stories_of(conn: sqlite3.Connection, article_ids: Iterable[str]) -> set[str]:
