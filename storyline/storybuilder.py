@@ -19,7 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .cluster import Group, OnlineClusterer, Weights, cluster_groups, pack, story_id_for, unpack
-from .cluster.batch import Stage, no_stage
+from .cluster.batch import Progress, Stage, no_stage
 from .cluster.membership import LARGEST_EXPLAINED, MemberFit, member_fits, probability
 from .cluster.state import MISSING_RARE, MISSING_RECALLED
 from .cluster.sparse import SparseSum
@@ -534,7 +534,7 @@ class StoryBuilder:
         self._online = None  # rebuilt from the new states when next needed
         return len(stories)
 
-    def _read_features(self, progress) -> dict[str, FeatureRow]:
+    def _read_features(self, progress: Progress) -> dict[str, FeatureRow]:
         """Every stored article's features, by article id."""
         stored = {}
         for row in self.store.iter_features():

@@ -3,6 +3,7 @@ whether the stories stay what they are on the gold sets alone.
 
 Usage:
     python benchmarks/stories/batch_scale.py [--articles 100000] [--shift-days 30] [--write]
+                                             [--compare TREE] [--keep FOLDER]
 
 How the archive is made: the articles of ecbplus, meantime and gva are cleaned and
 featurised with the real pipeline, then replicated (``scale.Replica``: each replica's dense
@@ -18,9 +19,15 @@ Then the real command runs in a fresh process, as a user runs it:
 ``storyline cluster --db FILE --json`` (cards off: ``STORYLINE_CARDS=false``; building cards
 is not clustering). Its wall time and peak resident memory (``ru_maxrss`` of the child) are
 reported, with pairwise and BCubed F1 of all replicas against the replicated gold labels:
-replicas are copies that share nothing, so they should score what the three sets score
-clustered together (``run_eval.py``'s pooled batch figure), and any story that spans two
-replicas is a false join the size of the archive made.
+replicas are copies meant to share nothing, so they should score about what the three sets
+score clustered together (``run_eval.py``'s pooled batch figure), and a story that spans two
+replicas is a false join. (Scrambled term ids of two replicas can still meet by chance, while
+their turned sentence vectors are further apart than real articles: the results say what
+that does.)
+
+``--compare TREE`` first clusters a copy of the same archive with the code of another
+checkout (``git worktree add``), for a ratio from one run; ``--keep FOLDER`` keeps the
+archive and each article's replica and gold story there.
 """
 
 from __future__ import annotations
