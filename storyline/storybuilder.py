@@ -472,7 +472,8 @@ class StoryBuilder:
                   stage: Stage = no_stage) -> int:
         """Batch: cluster every stored article again from its stored features; returns the
         number of stories. With ``since``/``until`` (ISO dates) only the stories active in
-        that range are clustered again: their members and the range's articles.
+        that range are clustered again: their members and the range's articles, the only
+        features read (so the cost follows the range, not the archive).
 
         The TF-IDF, name and rare-name vectors are first weighed with the document
         frequencies of the whole archive as it is now (``_reweigh``), unless they already
@@ -486,9 +487,17 @@ class StoryBuilder:
         ``stage`` hears of each stage as it begins (``cluster.batch.Stage``), for a progress
         display: on 100,000 articles the whole takes minutes."""
         self._online = None  # its stories are about to be replaced: free them first
-        stored = self._read_features(stage("reading features", None))
-        todo = [a for a in (self.store.article(i) for i in self.store.unassigned_article_ids()
-                            if i not in stored) if a]
+        ranged = since is not None or until is not None
+        if ranged:  # only the range's stories are read later: the cost follows the range
+            had_features = self.store.has_features()
+            unassigned = self.store.unassigned_article_ids()
+            featured = set(self.store.features(unassigned))
+            todo_ids = [i for i in unassigned if i not in featured]
+        else:
+            stored = self._read_features(stage("reading features", None))
+            had_features = bool(stored)
+            todo_ids = [i for i in self.store.unassigned_article_ids() if i not in stored]
+        todo = [a for a in (self.store.article(i) for i in todo_ids) if a]
         if todo:  # articles stored with no features (ingested with clustering off)
             computed = stage("computing features", len(todo))
             dense = self._embedding(todo)
@@ -498,14 +507,23 @@ class StoryBuilder:
         documents = self.store.df_load(())[1]
         # up to the size online re-weighing goes to (``_reweighing_due``): ``_reweigh``
         # holds every vector at once, some 30 KB an article at its peak
-        reweigh = bool(stored) and self.store.reweighed_at() != documents and documents < 2 * REWEIGH_AT[-1]
+        reweigh = had_features and self.store.reweighed_at() != documents and documents < 2 * REWEIGH_AT[-1]
         if reweigh:
-            weighed = stage("weighing the vectors again", len(stored))
+            weighed = stage("weighing the vectors again", None)
             self._reweigh()
-            weighed(len(stored))
-        elif not stored and todo:  # all weighed just now, with these frequencies
+            weighed(1)
+        elif not had_features and todo:  # all weighed just now, with these frequencies
             self.store.save_reweighed([], [], documents)
-        if reweigh or todo:  # read again: new or newly weighed vectors
+        touched: set[str] = set()
+        if ranged:
+            first, last = day_of(since) or -np.inf, day_of(until) or np.inf
+            in_range = self.store.featured_between(first, last)
+            touched = set(self.store.story_of(in_range).values())
+            chosen = set(in_range) | {a for ids in self.store.story_members(touched).values() for a in ids}
+            read = stage("reading features", len(chosen))
+            stored = self.store.features(chosen)  # members stored without features stay out
+            read(len(chosen))
+        elif reweigh or todo:  # read again: new or newly weighed vectors
             stored = self._read_features(stage("reading features again", None))
         rows = self._completed(stored)
         del stored
@@ -513,19 +531,12 @@ class StoryBuilder:
         while rows:  # each stored row let go once it is a group: they never all sit twice
             row = rows.popitem()[1]
             groups.append(_group_of(row, self._language_if_unknown(row)))
-        touched: set[str] = set()
-        if since is not None or until is not None:
-            first, last = day_of(since) or -np.inf, day_of(until) or np.inf
-            in_range = [g.key for g in groups if g.first is not None and first <= g.first <= last]
-            touched = set(self.store.story_of(in_range).values())
-            chosen = set(in_range) | {a for ids in self.store.story_members(touched).values() for a in ids}
-            groups = [g for g in groups if g.key in chosen]
         links = [(a, b) for a, b, *_ in self.store.duplicate_links()]
         with threadpool_limits(self.settings["threads"]):
             clusters = cluster_groups(groups, self.weights, duplicate_links=links, stage=stage)
         written = stage("writing stories", len(clusters))
         stories, members = self._stories_of(clusters, {g.key: g for g in groups}, touched)
-        if since is None and until is None:
+        if not ranged:
             self.store.replace_all_stories(stories, members)
         else:
             new = {s.story_id for s in stories}

@@ -70,6 +70,16 @@ def test_features_round_trip_upsert_and_iterate_in_id_order(fresh_store):
         next(fresh_store.iter_features(batch=0))
 
 
+def test_featured_articles_are_found_by_day_without_reading_their_features(fresh_store):
+    assert not fresh_store.has_features()
+    fresh_store.save_features([FeatureRow(f"id{n:02d}", 19857.0 + n, b"d", b"l", b"n") for n in range(6)]
+                              + [FeatureRow("undated", None, b"d", b"l", b"n")])
+    assert fresh_store.has_features()
+    assert fresh_store.featured_between(19858.0, 19860.0) == ["id01", "id02", "id03"]
+    assert fresh_store.featured_between(19860.5, float("inf")) == ["id04", "id05"]
+    assert len(fresh_store.featured_between(float("-inf"), float("inf"))) == 6  # the undated one is left out
+
+
 feature_rows = st.builds(
     FeatureRow, article_id=st.text(min_size=1, max_size=20),
     day=st.none() | st.floats(allow_nan=False), dense=st.binary(max_size=300),

@@ -148,6 +148,15 @@ class Store(ABC):
         """Every feature row in article id order, read ``batch`` at a time."""
 
     @abstractmethod
+    def featured_between(self, first_day: float, last_day: float) -> list[str]:
+        """Ids of the articles whose features' day (days since 1970) is from ``first_day``
+        to ``last_day``, in id order; undated ones are left out."""
+
+    @abstractmethod
+    def has_features(self) -> bool:
+        """Whether any article has stored features."""
+
+    @abstractmethod
     def save_dedup(self, rows: Sequence[tuple[str, str, bytes, Sequence[str]]]) -> None:
         """Store ``(article_id, exact_key, signature, band_keys)``; saving again replaces."""
 

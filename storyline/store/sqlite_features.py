@@ -97,6 +97,17 @@ class SQLiteFeaturesMixin:
                 return
             last = rows[-1].article_id
 
+    def featured_between(self, first_day: float, last_day: float) -> list[str]:
+        # infinite bounds: SQLite compares a REAL infinity with any number as expected
+        with self._snapshot() as conn:
+            return [row[0] for row in conn.execute(
+                "SELECT article_id FROM features WHERE day >= ? AND day <= ? ORDER BY article_id",
+                (first_day, last_day))]
+
+    def has_features(self) -> bool:
+        with self._snapshot() as conn:
+            return conn.execute("SELECT 1 FROM features LIMIT 1").fetchone() is not None
+
     # -- dedup --------------------------------------------------------------------------
 
     def save_dedup(self, rows: Sequence[tuple[str, str, bytes, Sequence[str]]]) -> None:
