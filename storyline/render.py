@@ -45,7 +45,7 @@ def stages(silent: bool) -> Iterator[Callable[[str, int | None], Callable[[int],
     def stage(label: str, total: int | None) -> Callable[[int], None]:
         if shown:
             shown.pop().close()
-        shown.append(tqdm(desc=label, total=total, unit="", file=click.get_text_stream("stderr"),
+        shown.append(tqdm(desc=label, total=total, unit=" steps", file=click.get_text_stream("stderr"),
                           dynamic_ncols=True, leave=False, delay=1.0))
         return shown[-1].update
 

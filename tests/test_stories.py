@@ -95,12 +95,14 @@ def test_batch_clustering_reports_each_stage_with_its_steps(tmp_path):
         articles = len(engine.store.unassigned_article_ids()) + sum(s.size for s in engine.stories(limit=1000))
     labels = [label for label, _, _ in heard]
     assert labels == ["reading features", "computing features", "reading features again",
-                      "finding candidate links", "merging", "writing stories", "building cards"]
+                      "finding candidate links", "scoring candidate links", "merging", "writing stories",
+                      "building cards"]
     steps = {label: (total, done) for label, total, done in heard}
     assert steps["reading features"] == (None, 0)  # ingested with clustering off: none yet
     assert steps["computing features"] == (articles, articles)
     assert steps["reading features again"] == (None, articles)
     assert steps["finding candidate links"] == (2 * articles, 2 * articles)  # by meaning and by words
+    assert steps["scoring candidate links"][0] == steps["scoring candidate links"][1] > 0
     assert 0 < steps["merging"][1] < articles and steps["merging"][0] is None
     assert steps["writing stories"] == (count, count)
     assert steps["building cards"][0] == steps["building cards"][1] > 0

@@ -61,7 +61,8 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
                    duplicate_links: Iterable[tuple[str, str]] = (),
                    neighbours: int = _NEIGHBOURS, stage: Stage = no_stage) -> list[list[str]]:
     """Partition the keys of ``groups`` (one per article) into stories, each sorted.
-    ``stage`` hears of the two long stages: the neighbour search and the merging."""
+    ``stage`` hears of the long stages: the neighbour search, the scoring of the links
+    found and the merging."""
     ordered = sorted(groups, key=lambda g: g.key)
     members = {g.key: [g.key] for g in ordered}
     live = {g.key: g.copy() for g in ordered}
@@ -86,7 +87,7 @@ def cluster_groups(groups: Sequence[Group], weights: Weights, *,
             edges.add(_edge(a, b))
     links = sorted(edges)
     del edges
-    _agglomerate(live, members, links, weights, stage("merging", None))
+    _agglomerate(live, members, links, weights, stage)
     _follow(live, members, followed, weights)
     return sorted(sorted(keys) for keys in members.values())
 
@@ -240,18 +241,22 @@ class _PairSums:
 
 
 def _agglomerate(live, members, edges: list[tuple[str, str]], weights: Weights,
-                 progress: Progress = _ignore) -> None:
+                 stage: Stage = no_stage) -> None:
     """Merge linked groups by average linkage (see the module's docstring); ``edges``, the
-    candidate links, are used up (the list is emptied). ``progress`` hears of each merge."""
+    candidate links, are used up (the list is emptied). ``stage`` hears of the scoring of
+    the links and of each merge."""
     # The pair sums of every two linked groups: when two groups merge, the merged group's
     # sums with a neighbour are the sums of its parts', so each link is scored from a few
     # additions instead of from the groups' vectors again. ``neighbours[a][b]`` is the
     # number of the row of ``sums`` that a and b share.
     sums = _PairSums(len(SUMS))
     neighbours: dict[str, dict[str, int]] = defaultdict(dict)
+    scored = stage("scoring candidate links", len(edges))
     for (a, b), number in zip(edges, _edge_sums(live, edges, weights, sums)):
         neighbours[a][b] = neighbours[b][a] = number
+    scored(len(edges))
     edges.clear()  # the caller's list: its tuples are not needed any more
+    progress = stage("merging", None)
     version = {key: 0 for key in live}
     heap: list[tuple[float, str, str, int, int]] = []
 
