@@ -36,6 +36,9 @@ from .linkage import (SUMS, Group, Weights, averages, follow_home, links, pair_s
 from .sparse import stack
 
 _NEIGHBOURS = 20
+#: queries searched at once: faiss's own block (``distance_compute_blas_query_bs``), so the
+#: neighbours found are the same as when all are searched at once
+_QUERY_BLOCK = 4096
 
 #: What to call with the number of steps done since the last call.
 Progress = Callable[[int], None]
@@ -51,10 +54,6 @@ def no_stage(label: str, total: int | None) -> Progress:
 
 def _ignore(done: int) -> None:
     pass
-
-#: queries searched at once: faiss's own block (``distance_compute_blas_query_bs``), so the
-#: neighbours found are the same as when all are searched at once
-_QUERY_BLOCK = 4096
 
 
 def cluster_groups(groups: Sequence[Group], weights: Weights, *,
