@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import math
 import zlib
+from collections import Counter
+from itertools import chain, count
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Sequence
@@ -535,7 +537,7 @@ class StoryBuilder:
         with threadpool_limits(self.settings["threads"]):
             clusters = cluster_groups(groups, self.weights, duplicate_links=links, stage=stage)
         written = stage("writing stories", len(clusters))
-        stories, members = self._stories_of(clusters, {g.key: g for g in groups}, touched)
+        stories, members = self._stories_of(clusters, {g.key: g for g in groups}, touched if ranged else None)
         if not ranged:
             self.store.replace_all_stories(stories, members)
         else:
@@ -553,21 +555,45 @@ class StoryBuilder:
             progress(1)
         return stored
 
-    def _stories_of(self, clusters: list[list[str]], by_key: dict[str, Group], replaced: set[str]):
-        """Story rows and memberships, each story named after its earliest member (a name
-        held by a story that is not being replaced is not taken)."""
+    def _stories_of(self, clusters: list[list[str]], by_key: dict[str, Group], replaced: set[str] | None):
+        """Story rows and memberships. Each story keeps the name of the stored story that
+        held most of its members, each name going to one story only, and only from a story
+        being replaced (``replaced``; ``None``: every story, the whole archive is clustered
+        again). So clustering again names the stories it finds again as they were named
+        (online, a story is named after the article that opened it, in batch after its
+        earliest): their pages, links and cards stay. A story with no such name is named
+        after its earliest member (or, where that name is taken, the member's id)."""
+        was = self.store.story_of([key for keys in clusters for key in keys])
+        overlaps = []
+        for index, keys in enumerate(clusters):
+            held = Counter(was[key] for key in keys if key in was)
+            overlaps += [(-count, old, index) for old, count in held.items()
+                         if replaced is None or old in replaced]
+        named: dict[int, str] = {}
+        for _, old, index in sorted(overlaps):  # most members first; ties by name, then story
+            if index not in named and old not in named.values():
+                named[index] = old
+        taken = set(named.values())
         stories, members = [], []
-        for keys in clusters:
+        for index, keys in enumerate(clusters):
             founder = min(keys, key=lambda k: (by_key[k].first is None, by_key[k].first or 0.0, k))
-            story_id = story_id_for(founder)
-            if replaced and story_id not in replaced and self.store.story_states_for([story_id]):
-                story_id = "s" + founder
+            story_id = named.get(index) or self._free_name(founder, taken, replaced)
+            taken.add(story_id)
             story = Group(story_id, 0, np.zeros_like(by_key[founder].dense))
             for key in keys:
                 story.absorb(by_key[key])
                 members.append((key, story.key, 1.0))
             stories.append(_row(story))
         return stories, members
+
+    def _free_name(self, founder: str, taken: set[str], replaced: set[str] | None) -> str:
+        """A name for a new story from its earliest member, not ``taken`` nor held by a
+        stored story that is not being replaced."""
+        for name in chain((story_id_for(founder), "s" + founder), (f"s{founder}-{n}" for n in count(1))):
+            if name not in taken and (replaced is None or name in replaced
+                                      or not self.store.story_states_for([name])):
+                return name
+        raise AssertionError("unreachable: the names never end")
 
 
 def day_of(published: str | None) -> float | None:

@@ -132,6 +132,22 @@ def test_clustering_again_rebuilds_only_the_cards_of_stories_that_changed(tmp_pa
         assert engine.store.cards_to_refresh() == []
 
 
+def test_clustering_after_online_ingest_keeps_the_names_of_the_stories_it_finds_again(tmp_path):
+    """Online, a story is named after the article that opened it; batch would name it after
+    its earliest. Clustering again keeps the stored name of each story it finds again, so
+    its page, its links and its card stay; only stories that changed get their cards built."""
+    with Engine(db=str(tmp_path / "named.db")) as engine:
+        engine.ingest_documents(_demo_documents())
+        before = {frozenset(s.article_ids): s.story_id for s in engine.stories(limit=1000)}
+        built: dict[str, int | None] = {}
+        engine.cluster(stage=lambda label, total: built.__setitem__(label, total) or (lambda done: None))
+        after = {frozenset(s.article_ids): s.story_id for s in engine.stories(limit=1000)}
+    found_again = before.keys() & after.keys()
+    assert len(found_again) >= 5
+    assert all(after[members] == before[members] for members in found_again)
+    assert built["building cards"] == len(after.keys() - before.keys())
+
+
 def test_batch_mode_does_not_depend_on_input_order(tmp_path):
     docs = _demo_documents()
     partitions = []
