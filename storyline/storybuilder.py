@@ -570,10 +570,11 @@ class StoryBuilder:
             overlaps += [(-count, old, index) for old, count in held.items()
                          if replaced is None or old in replaced]
         named: dict[int, str] = {}
+        taken: set[str] = set()
         for _, old, index in sorted(overlaps):  # most members first; ties by name, then story
-            if index not in named and old not in named.values():
+            if index not in named and old not in taken:
                 named[index] = old
-        taken = set(named.values())
+                taken.add(old)
         stories, members = [], []
         for index, keys in enumerate(clusters):
             founder = min(keys, key=lambda k: (by_key[k].first is None, by_key[k].first or 0.0, k))
