@@ -23,11 +23,10 @@ from .settings import load_settings
 from .sources import FieldMapping, read_sources
 from .sources.fields import record_to_document
 from .store import open_store
-from .types import Article, RawDocument, Rejected, Story
+from .types import Article, Progress, RawDocument, Rejected, Stage, Story, no_stage
 
 if TYPE_CHECKING:
     from .cardbuilder import CardBuilder
-    from .cluster.batch import Stage
     from .cluster.membership import MemberFit
     from .cards.model import StoryCard
     from .store.pages import ArticleHead, Changes, ListingCache, SearchResults, StoryListing
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int], None]
 
 
 @dataclass
@@ -318,9 +316,7 @@ class Engine:
         """Batch mode: cluster the whole archive (or the articles published from ``since``
         to ``until``, ISO dates) again; the result does not depend on the order articles
         arrived in. Returns the number of stories the clustered articles form. ``stage``
-        hears of each stage as it begins, cards included (``cluster.batch.Stage``)."""
-        from .cluster.batch import no_stage  # clustering's imports load on first use
-
+        hears of each stage as it begins, cards included (``types.Stage``)."""
         stage = stage or no_stage
         count = self.story_builder.recluster(since, until, stage)
         if self.settings["cards"]:

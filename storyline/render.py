@@ -8,45 +8,42 @@ from __future__ import annotations
 import contextlib
 import shutil
 import textwrap
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import click
 from tqdm import tqdm
 
 from .engine import IngestReport
-from .types import Article, Story
+from .types import Article, Progress, Stage, Story, no_progress, no_stage
 
 if TYPE_CHECKING:
     from .cluster.membership import MemberFit
 
 
 @contextlib.contextmanager
-def progress(silent: bool, label: str, unit: str = " docs") -> Iterator[Callable[[int], None]]:
+def progress(silent: bool, label: str, unit: str = " docs") -> Iterator[Progress]:
     """A progress bar on stderr (documents, or other ``unit``s, done and their rate), or nothing."""
     if silent:
-        yield lambda n: None
+        yield no_progress
         return
-    # delay: a run that ends within a second never shows a bar at all.
-    with tqdm(desc=label, unit=unit, file=click.get_text_stream("stderr"),
-              dynamic_ncols=True, leave=False, delay=1.0) as bar:
+    with _bar(label, None, unit) as bar:
         yield bar.update
 
 
 @contextlib.contextmanager
-def stages(silent: bool) -> Iterator[Callable[[str, int | None], Callable[[int], None]]]:
-    """Progress of a job in stages (``cluster.batch.Stage``): each stage that begins gets
-    a bar on stderr (its steps done, of how many when known, and their rate) in place of
-    the last one's; or nothing."""
+def stages(silent: bool) -> Iterator[Stage]:
+    """Progress of a job in stages (``types.Stage``): each stage that begins gets a bar on
+    stderr (its steps done, of how many when known, and their rate) in place of the last
+    one's; or nothing."""
     if silent:
-        yield lambda label, total: (lambda n: None)
+        yield no_stage
         return
     shown: list[tqdm] = []
 
-    def stage(label: str, total: int | None) -> Callable[[int], None]:
+    def stage(label: str, total: int | None) -> Progress:
         if shown:
             shown.pop().close()
-        shown.append(tqdm(desc=label, total=total, unit=" steps", file=click.get_text_stream("stderr"),
-                          dynamic_ncols=True, leave=False, delay=1.0))
+        shown.append(_bar(label, total, " steps"))
         return shown[-1].update
 
     try:
@@ -54,6 +51,12 @@ def stages(silent: bool) -> Iterator[Callable[[str, int | None], Callable[[int],
     finally:
         if shown:
             shown.pop().close()
+
+
+def _bar(label: str, total: int | None, unit: str) -> tqdm:
+    # delay: a run that ends within a second never shows a bar at all.
+    return tqdm(desc=label, total=total, unit=unit, file=click.get_text_stream("stderr"),
+                dynamic_ncols=True, leave=False, delay=1.0)
 
 
 def _width() -> int:

@@ -21,7 +21,6 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .cluster import Group, OnlineClusterer, Weights, cluster_groups, pack, story_id_for, unpack
-from .cluster.batch import Progress, Stage, no_stage
 from .cluster.membership import LARGEST_EXPLAINED, MemberFit, member_fits, probability
 from .cluster.state import MISSING_RARE, MISSING_RECALLED
 from .cluster.sparse import SparseSum
@@ -35,7 +34,7 @@ from .embed.worker import EmbeddingWorker, Pending
 from .errors import SettingsError
 from .extract.metadata import outlet_words
 from .store import FeatureRow, StoryRow
-from .types import Article
+from .types import Article, Progress, Stage, no_stage
 
 logger = logging.getLogger(__name__)
 
@@ -486,7 +485,7 @@ class StoryBuilder:
         Past 8,192 counted articles the vectors keep their weights, as online re-weighing
         stops there too (the re-weighing holds them all in memory at once).
 
-        ``stage`` hears of each stage as it begins (``cluster.batch.Stage``), for a progress
+        ``stage`` hears of each stage as it begins (``types.Stage``), for a progress
         display: on 100,000 articles the whole takes minutes."""
         self._online = None  # its stories are about to be replaced: free them first
         ranged = since is not None or until is not None
@@ -511,7 +510,7 @@ class StoryBuilder:
         # holds every vector at once, some 30 KB an article at its peak
         reweigh = had_features and self.store.reweighed_at() != documents and documents < 2 * REWEIGH_AT[-1]
         if reweigh:
-            weighed = stage("weighing the vectors again", None)
+            weighed = stage("weighing the vectors again", 1)
             self._reweigh()
             weighed(1)
         elif not had_features and todo:  # all weighed just now, with these frequencies

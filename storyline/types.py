@@ -17,9 +17,24 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, Mapping
+from typing import Callable, Literal, Mapping
 
 BodyKind = Literal["text", "html"]
+
+#: What a long job calls with the number of steps done since its last call.
+Progress = Callable[[int], None]
+#: Opens a stage of a long job, given its label and its number of steps (None when not
+#: known in advance); returns the stage's ``Progress``.
+Stage = Callable[[str, "int | None"], Progress]
+
+
+def no_stage(label: str, total: int | None) -> Progress:
+    """A ``Stage`` that shows nothing."""
+    return no_progress
+
+
+def no_progress(done: int) -> None:
+    """A ``Progress`` that shows nothing."""
 
 #: Keys a source may put into ``RawDocument.hints``: what the container (a JSON field, a
 #: feed entry, an HTTP header) already says about the document. ``fetched`` is when a

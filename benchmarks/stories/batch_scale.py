@@ -48,12 +48,10 @@ from pathlib import Path
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale import SETS, Replica, base_articles, replace_section  # noqa: E402
+from scale import SETS, Replica, base_articles, feature_row, replace_section  # noqa: E402
 
 from storyline import Engine  # noqa: E402
 from storyline.eval import bcubed, load_cluster_dataset, pairwise  # noqa: E402
-from storyline.store import FeatureRow  # noqa: E402
-from storyline.storybuilder import _pack_days, _pack_sparse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
@@ -82,15 +80,9 @@ def fill(engine: Engine, bases, count: int, shift_days: float) -> dict[str, tupl
             replica = replicas.setdefault(r, Replica(r, bases[0][2].dense.shape[0]))
             raw, article, base = bases[b]
             key = hashlib.sha1(f"{r}:{article.article_id}".encode()).hexdigest()[:32]
-            group = replica.group(base, key, 0.0 if base.first is None else base.first + r * shift_days)
-            day = None if base.first is None else group.first
+            group = replica.group(base, key, None if base.first is None else base.first + r * shift_days)
             pairs.append((raw, replace(article, article_id=key)))
-            features.append(FeatureRow(key, day, group.dense.astype("<f4").tobytes(),
-                                       _pack_sparse(group.lexical.to_dict()), _pack_sparse(group.names.to_dict()),
-                                       article.language, _pack_sparse(group.numbers.to_dict()),
-                                       _pack_sparse(group.rare.to_dict()),
-                                       recalled=_pack_days(sorted(group.recalled) if day is not None else []),
-                                       headline_only=base.headline_only))
+            features.append(feature_row(group, article.language, base.headline_only))
             made[key] = (r, article.article_id)
         engine.store.add_articles(pairs)
         engine.store.save_features(features)

@@ -85,7 +85,7 @@ class Replica:
         self.offset = int(rng.integers(0, 2**18))
         self.mask = int(rng.integers(0, 2**31))
 
-    def group(self, base: Group, key: str, day: float, noise: float = 0.0,
+    def group(self, base: Group, key: str, day: float | None, noise: float = 0.0,
               rng: np.random.Generator | None = None) -> Group:
         dense = base.dense[self.axes] * self.signs
         if noise and rng is not None:
@@ -97,6 +97,14 @@ class Replica:
         recalled = () if base.first is None else tuple(d - base.first + day for d in base.recalled)
         return Group.of_article(key, dense, lexical, scramble(base.names), scramble(base.numbers), day,
                                 next(iter(base.languages)), scramble(base.rare), recalled=recalled)
+
+
+def feature_row(group: Group, language: str | None, headline_only: bool = False) -> FeatureRow:
+    """The stored features of a replica article made by ``Replica.group``."""
+    return FeatureRow(group.key, group.first, group.dense.astype("<f4").tobytes(),
+                      _pack_sparse(group.lexical.to_dict()), _pack_sparse(group.names.to_dict()), language,
+                      _pack_sparse(group.numbers.to_dict()), _pack_sparse(group.rare.to_dict()),
+                      recalled=_pack_days(sorted(group.recalled)), headline_only=headline_only)
 
 
 def fill_store(engine: Engine, bases, count: int) -> list[tuple[Replica, int]]:
@@ -112,10 +120,7 @@ def fill_store(engine: Engine, bases, count: int) -> list[tuple[Replica, int]]:
             key = hashlib.sha1(f"{r}:{article.article_id}".encode()).hexdigest()[:32]
             group = replica.group(base, key, 20000.0 + i % 150)
             pairs.append((raw, replace(article, article_id=key)))
-            features.append(FeatureRow(key, group.first, group.dense.astype("<f4").tobytes(),
-                                       _pack_sparse(group.lexical.to_dict()), _pack_sparse(group.names.to_dict()),
-                                       article.language, _pack_sparse(group.numbers.to_dict()),
-                                       _pack_sparse(group.rare.to_dict()), recalled=_pack_days(sorted(group.recalled))))
+            features.append(feature_row(group, article.language))
             story = Group("s" + key[:15], 0, np.zeros_like(group.dense))
             story.absorb(group)
             stories.append(StoryRow(story.key, 1, story.first, story.last, pack(story)))

@@ -26,35 +26,20 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import faiss
 import numpy as np
 
 from .linkage import (SUMS, Group, Weights, averages, follow_home, links, pair_sums, recall_sum, stray_home,
                       sums_with, within_window)
+from ..types import Progress, Stage, no_progress, no_stage
 from .sparse import stack
 
 _NEIGHBOURS = 20
 #: queries searched at once: faiss's own block (``distance_compute_blas_query_bs``), so the
 #: neighbours found are the same as when all are searched at once
 _QUERY_BLOCK = 4096
-
-#: What to call with the number of steps done since the last call.
-Progress = Callable[[int], None]
-#: Opens a stage of a long job, given its label and its number of steps (None when not
-#: known in advance); returns the stage's ``Progress``.
-Stage = Callable[[str, "int | None"], Progress]
-
-
-def no_stage(label: str, total: int | None) -> Progress:
-    """A ``Stage`` that shows nothing."""
-    return _ignore
-
-
-def _ignore(done: int) -> None:
-    pass
-
 
 def cluster_groups(groups: Sequence[Group], weights: Weights, *,
                    duplicate_links: Iterable[tuple[str, str]] = (),
@@ -131,7 +116,7 @@ def _join_duplicates(live, members, links):
 
 
 def candidate_pairs(groups: Sequence[Group], weights: Weights, k: int,
-                    pool: Sequence[Group] | None = None, progress: Progress = _ignore) -> set[tuple[str, str]]:
+                    pool: Sequence[Group] | None = None, progress: Progress = no_progress) -> set[tuple[str, str]]:
     """Nearest neighbours by dense and by lexical similarity, searched within date blocks:
     of ``groups`` among themselves, or among ``pool`` when it is given. ``progress`` hears
     of each query searched, once by each kind."""
@@ -150,7 +135,7 @@ def candidate_pairs(groups: Sequence[Group], weights: Weights, k: int,
 
 
 def _dense_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int,
-                      progress: Progress = _ignore) -> np.ndarray:
+                      progress: Progress = no_progress) -> np.ndarray:
     index = faiss.IndexFlatIP(len(pool[0].dense))
     index.add(np.stack([g.centroid for g in pool]).astype("float32"))  # the index keeps a copy
     # queries a block at a time, so the vectors are not held three times over (100,000
@@ -164,7 +149,7 @@ def _dense_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int,
 
 
 def _lexical_neighbours(queries: Sequence[Group], pool: Sequence[Group], k: int,
-                        progress: Progress = _ignore) -> np.ndarray:
+                        progress: Progress = no_progress) -> np.ndarray:
     """Top ``k + 1`` of the pool by TF-IDF dot product (-1 where fewer share a term)."""
     found = np.full((len(queries), min(k + 1, len(pool))), -1, dtype=np.int64)
     both = stack([g.lexical for g in (*queries, *pool)])
